@@ -1,0 +1,43 @@
+import { openStore, reportQuery, REPORT_KINDS, type ReportKind } from '@tcplens/store';
+import { Problems, STORE_OPTIONS, oneOf, parse, storeTarget } from '../options.js';
+import { OUTPUT_FORMATS, render } from './query.js';
+
+export const REPORT_USAGE = `usage: tcplens report latency|resets|states [--since DURATION] [--server ADDR[:PORT]]
+                      [--format table|csv|json] [--data DIR | --clickhouse URL]
+  latency: handshake latency p50/p90/p99 per server (server leg, client leg, whole)
+  resets:  RST teardowns per server by sender and phase
+  states:  connections by conn_state and how they ended
+  --since 15m|2h|7d counts back from the newest connection in the store.`;
+
+export async function report(args: string[]): Promise<number> {
+  const { values, positionals } = parse(args, {
+    ...STORE_OPTIONS,
+    format: { type: 'string', short: 'f' },
+    since: { type: 'string' },
+    server: { type: 'string' },
+  });
+  if (values.help) {
+    process.stdout.write(REPORT_USAGE + '\n');
+    return 0;
+  }
+  const problems = new Problems();
+  const format = oneOf('format', values.format, OUTPUT_FORMATS, 'table', problems);
+  const target = storeTarget(values, problems);
+  if (positionals.length !== 1) problems.add(`expected one report: ${REPORT_KINDS.join(', ')}`);
+  const kind = oneOf('report', positionals[0], REPORT_KINDS, REPORT_KINDS[0], problems) as ReportKind;
+  let q: ReturnType<typeof reportQuery> | null = null;
+  try {
+    q = reportQuery(kind, { since: values.since, server: values.server });
+  } catch (err) {
+    problems.add((err as Error).message);
+  }
+  problems.check();
+  const store = await openStore(target);
+  try {
+    const result = await store.query(q!.sql, q!.params);
+    process.stdout.write(render(result, format));
+  } finally {
+    await store.close();
+  }
+  return 0;
+}

@@ -1,0 +1,38 @@
+import { analyze, ANALYZE_USAGE } from './commands/analyze.js';
+import { query, QUERY_USAGE } from './commands/query.js';
+import { report, REPORT_USAGE } from './commands/report.js';
+import { isUserError } from './errors.js';
+
+const COMMANDS = { analyze, query, report } as const;
+type Command = keyof typeof COMMANDS;
+
+const USAGE = `tcplens — TCP connection lifecycles from packet captures, queryable in SQL
+
+${ANALYZE_USAGE}
+
+${QUERY_USAGE}
+
+${REPORT_USAGE}
+`;
+
+/** Runs one command; returns the exit code. User errors become one line on stderr, never a stack. */
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+    process.stdout.write(USAGE);
+    return name === undefined ? 2 : 0;
+  }
+  if (!Object.hasOwn(COMMANDS, name)) {
+    process.stderr.write(`tcplens: unknown command '${name}' (expected ${Object.keys(COMMANDS).join(', ')}); see tcplens --help\n`);
+    return 2;
+  }
+  try {
+    return await COMMANDS[name as Command](rest);
+  } catch (err) {
+    if (isUserError(err)) {
+      process.stderr.write(`tcplens: ${err.message}\n`);
+      return err.code === 'TCPLENS_ERR_USAGE' || err.code === 'TCPLENS_ERR_CONFIG' ? 2 : 1;
+    }
+    throw err;
+  }
+}
