@@ -1,0 +1,198 @@
+/**
+ * ConnectionTracker: the connection table and its expiry, driven by packet time only.
+ *
+ *   process(p)     applies one packet (creating, expiring or replacing its connection first)
+ *   advance(nowUs) emits every connection whose timeout or linger ended at or before nowUs
+ *   flush()        emits every connection still in the table (end of input)
+ *
+ * Records are handed to `emit` synchronously. Whether a packet belongs to an expired connection
+ * is decided from the packets themselves, so the records do not depend on how often the caller
+ * calls advance(); only the moment they are emitted does.
+ */
+import { TcpFlag, type TcpPacket } from '@tcplens/packet';
+import { Conn, TimeoutClass } from './conn.js';
+import { ConnTable } from './conn-table.js';
+import { EndpointState as S } from './endpoint.js';
+import { flipped } from './history.js';
+import { resolveOptions, type ResolvedOptions, type TrackerOptions } from './options.js';
+import { applyPacket } from './packet-step.js';
+import { buildRecord, type EmitReason } from './record-builder.js';
+import type { ConnectionRecord } from './record.js';
+import { TimeoutLists } from './timeouts.js';
+import { Weirds } from './weirds.js';
+
+export interface TrackerStats {
+  packets: number;
+  connectionsOpened: number;
+  connectionsEmitted: number;
+  /** Anomalies by Zeek weird name. */
+  weirds: Record<string, number>;
+}
+
+export class ConnectionTracker {
+  private readonly opts: ResolvedOptions;
+  private readonly table = new ConnTable();
+  private readonly timeouts: TimeoutLists;
+  private readonly weirds = new Weirds();
+  private readonly key = new Int32Array(8);
+  private packets = 0;
+  private opened = 0;
+  private emitted = 0;
+
+  constructor(
+    opts: TrackerOptions,
+    private readonly emit: (r: ConnectionRecord) => void,
+  ) {
+    this.opts = resolveOptions(opts);
+    const o = this.opts;
+    this.timeouts = new TimeoutLists(o.attemptTimeoutUs, o.inactivityTimeoutUs, o.closeLingerUs, o.resetLingerUs);
+  }
+
+  get openConnections(): number {
+    return this.table.size;
+  }
+
+  get stats(): TrackerStats {
+    return {
+      packets: this.packets,
+      connectionsOpened: this.opened,
+      connectionsEmitted: this.emitted,
+      weirds: this.weirds.toObject(),
+    };
+  }
+
+  process(p: TcpPacket): void {
+    this.packets++;
+    const t = p.tsSec * 1_000_000 + Math.floor(p.tsNsec / 1000);
+    const key = this.key;
+    readWords(p.src, key, 0);
+    readWords(p.dst, key, 4);
+    const srcPort = p.srcPort;
+    const dstPort = p.dstPort;
+    const flags = p.flags;
+    const hash = ConnTable.hashKey(key, srcPort, dstPort);
+    let c = this.table.find(hash, key, srcPort, dstPort);
+    let isOrig = this.table.foundIsOrig;
+    if (c !== undefined) {
+      if (this.timeouts.deadline(c) <= t) {
+        this.finish(c, 'expired');
+        c = undefined;
+      } else if ((flags & TcpFlag.SYN) !== 0 && this.isReuse(c, flags, p.seq, t)) {
+        this.finish(c, 'reused');
+        c = undefined;
+      }
+    }
+    if (c === undefined) {
+      const flip = this.flipsRoles(flags, srcPort, dstPort);
+      isOrig = !flip;
+      c = this.open(hash, p, flip, t);
+    }
+    applyPacket(c, isOrig, t, flags, p.seq, p.ack, p.payloadLen, p.window, p.ipLen, this.opts, this.weirds);
+    this.reschedule(c, t);
+  }
+
+  advance(nowUs: number): void {
+    for (let c = this.timeouts.nextExpired(nowUs); c !== null; c = this.timeouts.nextExpired(nowUs)) {
+      this.finish(c, 'expired');
+    }
+  }
+
+  flush(): void {
+    const live = this.table.conns.filter((c): c is Conn => c !== undefined);
+    live.sort((a, b) => a.startUs - b.startUs || a.slot - b.slot);
+    for (const c of live) this.finish(c, 'flush');
+  }
+
+  /** Moves c to the expiry list its state calls for (timeouts.ts). */
+  private reschedule(c: Conn, t: number): void {
+    if (c.lingerSinceUs >= 0) {
+      const cls = c.lingerReset ? TimeoutClass.LINGER_RESET : TimeoutClass.LINGER_CLOSE;
+      this.timeouts.place(c, cls, c.lingerSinceUs);
+      return;
+    }
+    const os = c.orig.state;
+    const attempt = (os === S.SYN_SENT || os === S.SYN_ACK_SENT) && c.resp.state === S.INACTIVE;
+    this.timeouts.place(c, attempt ? TimeoutClass.ATTEMPT : TimeoutClass.ACTIVE, t);
+  }
+
+  /**
+   * Who is the originator of a new connection: the sender of a SYN; the receiver of a SYN-ACK
+   * (history '^'); otherwise the sender, unless Zeek's port heuristic says the sender is the
+   * server (its port is a likely server port and the other is not, or both are and the sender's
+   * is the lower).
+   */
+  private flipsRoles(flags: number, srcPort: number, dstPort: number): boolean {
+    const synAck = flags & (TcpFlag.SYN | TcpFlag.ACK);
+    if (synAck === TcpFlag.SYN) return false;
+    if (synAck === (TcpFlag.SYN | TcpFlag.ACK)) return true;
+    const sp = this.opts.serverPorts;
+    if (sp[srcPort] !== 1) return false;
+    return sp[dstPort] !== 1 || srcPort < dstPort;
+  }
+
+  private open(hash: number, p: TcpPacket, flip: boolean, t: number): Conn {
+    const slot = this.table.allocSlot();
+    const w = this.table.words;
+    const key = this.key;
+    const b = slot * 8;
+    const [o, r] = flip ? [4, 0] : [0, 4];
+    for (let i = 0; i < 4; i++) {
+      w[b + i] = key[o + i] ?? 0;
+      w[b + 4 + i] = key[r + i] ?? 0;
+    }
+    const c = flip
+      ? new Conn(slot, hash, p.ipVersion, p.dstPort, p.srcPort, t)
+      : new Conn(slot, hash, p.ipVersion, p.srcPort, p.dstPort, t);
+    c.firstSeq = flip ? ((p.flags & TcpFlag.ACK) !== 0 ? (p.ack - 1) >>> 0 : 0) : p.seq;
+    if ((p.flags & TcpFlag.SYN) === 0) c.handshakeDone = true; // picked up mid-stream
+    if (flip) flipped(c);
+    this.table.insert(c);
+    this.opened++;
+    return c;
+  }
+
+  /** Zeek's TCPSessionAdapter::IsReuse, for a packet with SYN. */
+  private isReuse(c: Conn, flags: number, seq: number, t: number): boolean {
+    const { orig, resp } = c;
+    let connOrig = orig;
+    if ((flags & TcpFlag.ACK) !== 0) {
+      if (orig.state !== S.INACTIVE) return false; // not a half connection
+      connOrig = resp;
+    }
+    const anyReset = orig.state === S.RESET || resp.state === S.RESET;
+    if (!orig.didClose && !resp.didClose) {
+      if (seq === connOrig.startSeq) return false;
+      if (
+        (flags & TcpFlag.ACK) === 0 && connOrig.state === S.SYN_ACK_SENT &&
+        resp.state === S.INACTIVE && seq === resp.startSeq
+      ) {
+        return false; // SYN and SYN-ACK seen in reverse order
+      }
+      this.weirds.add(connOrig.state === S.SYN_SENT ? 'SYN_seq_jump' : 'active_connection_reuse');
+    } else if (
+      ((orig.state !== S.INACTIVE && !orig.didClose) || (resp.state !== S.INACTIVE && !resp.didClose)) &&
+      !anyReset
+    ) {
+      this.weirds.add('active_connection_reuse');
+    } else if (t - c.zeekLastUs < this.opts.connectionLingerUs && !anyReset) {
+      this.weirds.add('premature_connection_reuse');
+    }
+    return true;
+  }
+
+  private finish(c: Conn, reason: EmitReason): void {
+    const record = buildRecord(c, this.table.words, this.opts.sensorId, reason);
+    this.timeouts.remove(c);
+    this.table.remove(c);
+    this.emitted++;
+    this.emit(record);
+  }
+}
+
+/** The 16 address bytes as four big-endian 32-bit words. */
+function readWords(a: Uint8Array, out: Int32Array, at: number): void {
+  for (let i = 0; i < 4; i++) {
+    const j = i * 4;
+    out[at + i] = ((a[j] ?? 0) << 24) | ((a[j + 1] ?? 0) << 16) | ((a[j + 2] ?? 0) << 8) | (a[j + 3] ?? 0);
+  }
+}
