@@ -1,0 +1,12 @@
+export type { TcpPacket, TcpFlagName, TcpOptionName } from './tcp-packet.js';
+export { TcpFlag, TcpOption } from './tcp-packet.js';
+export { MutableTcpPacket } from './mutable-tcp-packet.js';
+export { DecodeReason, createDecodeStats, type DecodeReasonName, type DecodeStats } from './decode-stats.js';
+export { PacketError, PacketErrorCode, type PacketErrorCodeName, type PacketErrorDetails } from './errors.js';
+export { decodeFrame, decodeFrameAt, NET_DECODERS } from './decode-frame.js';
+export { LINK_DECODERS } from './link-layers.js';
+export { formatAddress } from './ip-address.js';
+export { readCapture, type CaptureResult, type ReadCaptureOptions } from './read-capture.js';
+export { PcapParser } from './pcap-parser.js';
+export { PcapngParser } from './pcapng-parser.js';
+export type { CaptureParser, OnTcp } from './capture-parser.js';
