@@ -1,6 +1,6 @@
 /** conn_state rows, each from Zeek's conn_state() in conn/main.zeek. */
 import { test } from 'node:test';
-import assert from 'node:assert/strict';
+import { strict as assert } from 'node:assert';
 import { connState } from './conn-state.js';
 import { EndpointState as S, type EndpointStateValue } from './endpoint.js';
 import type { ConnState } from './record.js';

@@ -1,5 +1,5 @@
 import { test } from 'node:test';
-import assert from 'node:assert/strict';
+import { strict as assert } from 'node:assert';
 import { Conn } from './conn.js';
 import { ConnTable } from './conn-table.js';
 import { LifecycleError } from './errors.js';

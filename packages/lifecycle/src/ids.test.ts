@@ -1,5 +1,5 @@
 import { test } from 'node:test';
-import assert from 'node:assert/strict';
+import { strict as assert } from 'node:assert';
 import { communityId, connectionUid } from './ids.js';
 import { addrText } from './addr-text.js';
 import { addrBytes } from './test-packets.js';

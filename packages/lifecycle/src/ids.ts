@@ -55,11 +55,18 @@ export function communityId(
   return '1:' + createHash('sha1').update(scratch.subarray(0, off)).digest('base64');
 }
 
+/** 32-bit mix (murmur3 finalizer). */
+function mix(h: number): number {
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
 /**
- * Deterministic Zeek-like uid: "C" + 17 base62 characters from SHA1 over the originator and
- * responder (address, port), the originator's first sequence number and the first packet time.
- * The same input always gives the same uid; two records of one capture differ unless they share
- * all of these.
+ * Deterministic Zeek-like uid: "C" + 17 base62 characters from three independent 32-bit hashes
+ * of the originator and responder (address, port), the originator's first sequence number and
+ * the first packet time in µs. The same input always gives the same uid. Not cryptographic (it
+ * needs not be: it only has to be stable and rarely collide), and cheaper than a digest.
  */
 export function connectionUid(
   words: ArrayLike<number>,
@@ -70,20 +77,20 @@ export function connectionUid(
   firstSeq: number,
   startUs: number,
 ): string {
-  let off = writeAddr(scratch, 0, words, origAt, false);
-  off = writeAddr(scratch, off, words, respAt, false);
-  scratch.writeUInt16BE(origPort, off);
-  scratch.writeUInt16BE(respPort, off + 2);
-  scratch.writeUInt32BE(firstSeq >>> 0, off + 4);
-  scratch.writeDoubleBE(startUs, off + 8);
-  off += 16;
-  const digest = createHash('sha1').update(scratch.subarray(0, off)).digest();
-  let n = 0n;
-  for (let i = 0; i < 13; i++) n = (n << 8n) | BigInt(digest[i] ?? 0);
-  let out = '';
-  for (let i = 0; i < 17; i++) {
-    out = BASE62[Number(n % 62n)] + out;
-    n /= 62n;
+  const hi = Math.floor(startUs / 4294967296);
+  let out = 'C';
+  for (let k = 0; k < 3; k++) {
+    let h = mix(0x9e3779b9 * (k + 1));
+    for (let i = 0; i < 4; i++) h = mix(h ^ (words[origAt + i] ?? 0));
+    for (let i = 0; i < 4; i++) h = mix(h ^ (words[respAt + i] ?? 0));
+    h = mix(h ^ ((origPort << 16) | respPort));
+    h = mix(h ^ firstSeq);
+    h = mix(h ^ (startUs >>> 0));
+    h = mix(h ^ hi);
+    for (let d = 0; d < (k === 2 ? 5 : 6); d++) {
+      out += BASE62[h % 62];
+      h = Math.floor(h / 62);
+    }
   }
-  return 'C' + out;
+  return out;
 }

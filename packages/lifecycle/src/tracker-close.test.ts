@@ -3,7 +3,7 @@
  * Zeek's rules (conn.log docs, TCPSessionAdapter): see each case's comment.
  */
 import { test } from 'node:test';
-import assert from 'node:assert/strict';
+import { strict as assert } from 'node:assert';
 import { Conversation, T0 } from './test-packets.js';
 import { pick, run } from './test-run.js';
 import type { ConnectionRecord } from './record.js';

@@ -3,7 +3,7 @@
  * Expected values worked out by hand from Zeek's rules.
  */
 import { test } from 'node:test';
-import assert from 'node:assert/strict';
+import { strict as assert } from 'node:assert';
 import { ConnectionTracker } from './tracker.js';
 import type { ConnectionRecord } from './record.js';
 import { Conversation, T0 } from './test-packets.js';
@@ -171,4 +171,20 @@ test('many interleaved connections are kept apart and all emitted', () => {
   assert.equal(records.length, 3000);
   assert.ok(records.every((r) => r.conn_state === 'SF' && r.history === 'ShAFf'));
   assert.equal(tracker.openConnections, 0);
+});
+
+// docs/lifecycle.md, difference 3: a SYN captured after its SYN-ACK is not flipped back.
+test('SYN-ACK captured before its SYN: not reordered, ends as OTH', () => {
+  const cv = new Conversation().s(0, 'SA', { ack: 1001 }).c(10, 'S', { seq: 1000 }).c(20, 'A');
+  const { records, tracker } = run(cv.packets);
+  assert.equal(records.length, 1);
+  assert.deepEqual(pick(records[0], { orig_p: 40000, history: '^hSA', conn_state: 'OTH' }), { orig_p: 40000, history: '^hSA', conn_state: 'OTH' });
+  assert.equal(tracker.stats.weirds['unsolicited_SYN_response'], 1);
+});
+
+test('rst_phase precedence: a RST after 60 s idle following a FIN is after_idle', () => {
+  const cv = new Conversation().c(0, 'S').s(100, 'SA').c(200, 'A').s(300, 'FA').c(300 + 61 * SEC, 'R');
+  const { records } = run(cv.packets);
+  assert.deepEqual(pick(records[0], { rst_phase: 'after_idle', rst_by: 'orig', closed_first: 'resp', close_kind: 'rst', conn_state: 'RSTO' }),
+    { rst_phase: 'after_idle', rst_by: 'orig', closed_first: 'resp', close_kind: 'rst', conn_state: 'RSTO' });
 });
