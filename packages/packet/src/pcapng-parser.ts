@@ -59,7 +59,7 @@ export class PcapngParser implements CaptureParser {
         this.corrupt(off, o, 'first block is not a section header');
       }
       const len = u32(b, o + 4, this.le);
-      const min = BLOCK_MIN_LEN.get(type) ?? 12;
+      const min = type === 6 ? 32 : (BLOCK_MIN_LEN.get(type) ?? 12); // EPB first: the hot case
       if (len < min || len % 4 !== 0 || len > MAX_RECORD_BYTES) {
         this.corrupt(off, o, `block type 0x${type.toString(16)} with length ${len}`);
       }
