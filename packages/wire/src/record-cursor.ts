@@ -74,6 +74,7 @@ export class RecordCursor implements TcpPacket {
 
   get tsSec(): number { return this.view.getUint32(this.off + R.TS_SEC, true); }
   get tsNsec(): number { return this.view.getUint32(this.off + R.TS_NSEC, true); }
+  // the encoder only writes 4 or 6 and the CRC guards the byte, so anything but 4 reads as 6
   get ipVersion(): 4 | 6 { return this.bytes[this.off + R.IP_VERSION] === 4 ? 4 : 6; }
   get src(): Uint8Array { return this.srcBuf; }
   get dst(): Uint8Array { return this.dstBuf; }
