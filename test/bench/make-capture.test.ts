@@ -1,6 +1,7 @@
 // The bench capture generator on a small scale: real wrk + abort clients + tcpdump, then the
 // counts are checked against tshark and tcpdump (not against the generator's own scanner).
 import { test } from 'node:test';
+import { integration } from '../support/requirements.js';
 import { strict as assert } from 'node:assert';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,7 +15,7 @@ const tsharkCount = async (file: string, filter: string): Promise<number> => {
   return r.stdout.split('\n').filter((l) => l !== '').length;
 };
 
-test('make-capture records N real packets with RSTs and refusals, and reuses its cache', async () => {
+test('make-capture records N real packets with RSTs and refusals, and reuses its cache', integration(['tcpdump', 'tshark', 'wrk', 'editcap', 'mergecap', 'capinfos'], true), async () => {
   const dir = mkdtempSync(join(tmpdir(), 'tcplens-bench-'));
   try {
     const out = join(dir, 'small.pcap');

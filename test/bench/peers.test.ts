@@ -1,6 +1,7 @@
 // Measurement tooling: GNU time parsing, peak RSS of a process whose allocation we control, and
 // the peer tools on a capture whose packet count tcpdump tells us.
 import { test } from 'node:test';
+import { integration } from '../support/requirements.js';
 import { strict as assert } from 'node:assert';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,7 +20,7 @@ test('GNU time fields and ra output are parsed', () => {
   assert.deepEqual(parseRaPackets('TotPkts \n10\n 6\n\n2\n'), { flows: 3, packets: 18 });
 });
 
-test('measureCommand sees the peak RSS of a process that touches 200 MB', async () => {
+test('measureCommand sees the peak RSS of a process that touches 200 MB', integration(['/usr/bin/time']), async () => {
   const small = await measureCommand(process.execPath, ['-e', '0']);
   const big = await measureCommand(process.execPath, ['-e', 'Buffer.alloc(200e6).fill(1)']);
   assert.ok(big.maxRssKiB - small.maxRssKiB >= 190_000, `${small.maxRssKiB} -> ${big.maxRssKiB} KiB`);
@@ -29,7 +30,7 @@ test('measureCommand sees the peak RSS of a process that touches 200 MB', async 
   await assert.rejects(measureCommand('false', []), /exited with 1/);
 });
 
-test('tcpdump and argus account for every packet of a loopback capture', async () => {
+test('tcpdump and argus account for every packet of a loopback capture', integration(['tcpdump', 'argus', 'ra', '/usr/bin/time'], true), async () => {
   const dir = mkdtempSync(join(tmpdir(), 'tcplens-peers-'));
   const srv = await loopbackServer();
   const closed = await freePort();

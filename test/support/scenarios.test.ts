@@ -1,6 +1,7 @@
 // The scenario helpers promise an outcome; this checks the promise against a real loopback
 // capture read by tshark, independently of tcplens. Needs root (tcpdump on lo) and tshark.
 import { test } from 'node:test';
+import { integration } from './requirements.js';
 import { strict as assert } from 'node:assert';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,7 +11,7 @@ import { freePort, loopbackServer } from './loopback-server.js';
 import { clientReset, halfClose, normalClose, refused, serverClosesFirst, serverReset, type ScenarioResult } from './scenarios.js';
 import { COMPLETENESS as C, findStream, tsharkStreams } from './tshark-streams.js';
 
-test('every scenario is seen by tshark as the helper says', async () => {
+test('every scenario is seen by tshark as the helper says', integration(['tcpdump', 'tshark'], true), async () => {
   const dir = mkdtempSync(join(tmpdir(), 'tcplens-scenarios-'));
   const v4 = await loopbackServer('127.0.0.1');
   const v6 = await loopbackServer('::1');
