@@ -99,6 +99,14 @@ export class ConnTable {
     this.size++;
   }
 
+  /** After the roles of c were swapped (its address words already are). */
+  swapPorts(c: Conn): void {
+    const o = c.origPort;
+    c.origPort = c.respPort;
+    c.respPort = o;
+    this.ports[c.slot] = (c.origPort << 16) | c.respPort;
+  }
+
   remove(c: Conn): void {
     const t = this.table;
     const mask = this.mask;

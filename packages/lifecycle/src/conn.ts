@@ -3,6 +3,7 @@
  * tracker's address pool (by `slot`), not here, so a key compare reads typed arrays only.
  */
 import { Endpoint } from './endpoint.js';
+import type { DedupRing, SensorClock } from './sensors.js';
 
 /** Which side did something: bit 1 originator, bit 2 responder. */
 export const SideBit = { NONE: 0, ORIG: 1, RESP: 2, BOTH: 3 } as const;
@@ -17,8 +18,9 @@ export const TimeoutClass = { NONE: -1, ATTEMPT: 0, ACTIVE: 1, LINGER_CLOSE: 2, 
 export type TimeoutClassValue = (typeof TimeoutClass)[keyof typeof TimeoutClass];
 
 export class Conn {
-  readonly orig = new Endpoint();
-  readonly resp = new Endpoint();
+  /** Swapped only by a SYN/SYN-ACK reversal (Zeek's FlipRoles), see tracker.ts. */
+  orig = new Endpoint();
+  resp = new Endpoint();
   /** Event times, integer µs. zeekLastUs is Zeek's last_time: not advanced once both sides closed. */
   startUs: number;
   lastUs: number;
@@ -29,13 +31,25 @@ export class Conn {
   /** Originator's first sequence number (ISN when the first packet was its SYN), for the uid. */
   firstSeq = 0;
 
-  // Handshake timings (µs; -1 = not seen).
+  // Handshake timings of the first sensor (µs; -1 = not seen), see sensors.ts.
   lastSynUs = -1;
   synAckUs = -1;
   synToSynAckUs = -1;
   handshakeAckUs = -1;
-  /** The originator ACKed a SYN-ACK, or the connection was picked up mid-stream. */
+  timingDone = false;
+  /** The originator ACKed a SYN-ACK (any sensor), or the connection was picked up mid-stream. */
   handshakeDone = false;
+  /** Set by the state machine on a SYN/SYN-ACK reversal; the tracker swaps the roles. */
+  flipPending = false;
+
+  // Sensors (vantage points): interned indexes, see sensors.ts.
+  sensor0 = 0;
+  /** Bit i: sensor i saw this connection (sensors ≥ 31 share bit 31). */
+  sensorMask = 1;
+  /** Handshake clocks of the other sensors; null with one sensor. */
+  otherClocks: SensorClock[] | null = null;
+  /** Recent segments for cross-sensor duplicate detection; null with one sensor. */
+  ring: DedupRing | null = null;
 
   // Teardown.
   firstFinSide: SideBitValue = SideBit.NONE;
@@ -46,6 +60,13 @@ export class Conn {
   rstSides = 0;
   rstPhase: RstPhaseIdxValue = RstPhaseIdx.NONE;
   bothFinAtRst = false;
+  anyFinAtRst = false;
+  /** The first RST carried ACK. */
+  firstRstAck = false;
+  /** Sides that sent FIN+RST in one packet. */
+  finRstSides = 0;
+  /** New payload bytes sent after the first FIN by the side that had not sent it. */
+  halfCloseBytes = 0;
 
   // Expiry bookkeeping (timeouts.ts).
   cls: TimeoutClassValue = TimeoutClass.NONE;
@@ -62,8 +83,8 @@ export class Conn {
     public slot: number,
     public readonly hash: number,
     public readonly ipVersion: 4 | 6,
-    public readonly origPort: number,
-    public readonly respPort: number,
+    public origPort: number,
+    public respPort: number,
     nowUs: number,
   ) {
     this.startUs = nowUs;

@@ -54,6 +54,41 @@ export class Endpoint {
   pkts = 0;
   ipBytes = 0;
   flags = 0;
+  /** Relative sequence just past this side's FIN (Zeek's FIN_seq), for the gap check. */
+  finSeq = 0;
+
+  // Content-gap bookkeeping after Zeek's TCP_Reassembler (gaps.ts), relative sequence numbers.
+  /** Everything below this was delivered or declared missing (last_reassem_seq; data starts at 1). */
+  reassem = 1;
+  /** Highest acknowledgement already processed (trim_seq). */
+  trim = 0;
+  /** Out-of-order data above `reassem`: sorted [start, end) pairs; null while there is none. */
+  blocks: number[] | null = null;
+  gapCnt = 0;
+  gapThresh = 1;
+  /** Bytes reported as content gaps (Zeek's missed_bytes, this direction). */
+  missed = 0;
+
+  // Wireshark's per-direction sequence analysis (ws-analysis.ts), absolute 32-bit numbers.
+  wsNextSeq = 0;
+  wsNextSeqSet = false;
+  wsNextSeqUs = 0;
+  wsLastAck = 0;
+  wsLastAckUs = 0;
+  wsWindow = -1;
+  wsDupAckNum = 0;
+  /** Analysis flags of this side's last segment (keep-alive / zero-window probe bits). */
+  wsLastFlags = 0;
+  wsRetrans = 0;
+  wsOoo = 0;
+  wsDupAcks = 0;
+  wsZeroWin = 0;
+  wsKeepAlive = 0;
+  wsLost = 0;
+
+  // tcplens timing marks (µs, -1 = not seen), from the first sensor's copies only.
+  firstDataUs = -1;
+  firstFinUs = -1;
 
   setState(s: EndpointStateValue): void {
     if (s !== this.state) {

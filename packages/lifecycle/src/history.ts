@@ -4,12 +4,13 @@
  *
  *   S  SYN without ACK          H  SYN+ACK               A  pure ACK        D  payload
  *   F  FIN                      R  RST                   I  FIN+RST         Q  SYN+FIN or SYN+RST
- *   T  retransmitted payload    W  zero window           ^  direction flipped by the heuristic
+ *   T  retransmitted payload    W  zero window           G  content gap (gaps.ts)
+ *   ^  direction flipped by the heuristic
  *
  * A, D, I, Q: once per direction. S, H, F, R: again only when the sequence number differs from
- * the last packet of that kind (a retransmission adds nothing). T, W: logarithmic, the letter is
- * added at the 1st, 10th, 100th, ... occurrence. (C bad checksum and G content gap are not
- * produced: the decoder does not verify checksums and there is no reassembly.)
+ * the last packet of that kind (a retransmission adds nothing). T, W, G: logarithmic, the letter
+ * is added at the 1st, 10th, 100th, ... occurrence. (C, bad checksum, is not produced: TcpPacket
+ * carries no payload to verify, as Zeek run with ignore_checksums.)
  */
 import type { Conn } from './conn.js';
 import type { Endpoint } from './endpoint.js';
@@ -73,6 +74,14 @@ export function didRetransmit(c: Conn, ep: Endpoint, isOrig: boolean): void {
   if (++ep.rxmtCnt === ep.rxmtThresh) {
     add(c, isOrig, 'T');
     ep.rxmtThresh *= 10;
+  }
+}
+
+/** A content gap (Zeek's TCP_Endpoint::Gap), letter G, logarithmic. */
+export function gap(c: Conn, ep: Endpoint, isOrig: boolean): void {
+  if (++ep.gapCnt === ep.gapThresh) {
+    add(c, isOrig, 'G');
+    ep.gapThresh *= 10;
   }
 }
 

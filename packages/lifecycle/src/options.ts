@@ -14,6 +14,11 @@ export interface TrackerOptions {
   resetLingerUs?: number;
   /** A RST after the connection was idle this long gets rst_phase 'after_idle' (60 s). */
   idleRstUs?: number;
+  /**
+   * Two copies of a segment (same direction, flags, seq, ack, payload length) from different
+   * sensors at most this far apart are one segment (500 ms: clock offset plus path delay).
+   */
+  dedupWindowUs?: number;
   /** Zeek tcp_connection_linger (5 s): a SYN on a closed connection sooner is "premature" reuse. */
   connectionLingerUs?: number;
   /**
@@ -46,6 +51,7 @@ export function resolveOptions(o: TrackerOptions): ResolvedOptions {
     resetLingerUs: o.resetLingerUs ?? 5 * S,
     idleRstUs: o.idleRstUs ?? 60 * S,
     connectionLingerUs: o.connectionLingerUs ?? 5 * S,
+    dedupWindowUs: o.dedupWindowUs ?? 500_000,
     serverPorts,
   };
   // Validate everything once, report all problems together.

@@ -1,12 +1,14 @@
 /**
  * One packet applied to one connection: Zeek's TCPAnalyzer::DeliverPacket order — sequence
- * bookkeeping, history, ACK processing, state machine, close — plus tcplens' own timings and
- * teardown facts. No allocation here.
+ * bookkeeping, history, ACK processing, state machine, content gaps, close — plus Wireshark's
+ * per-direction analysis and tcplens' teardown facts. Timings are per sensor (sensors.ts).
  */
 import { TcpFlag } from '@tcplens/packet';
 import { Conn, RstPhaseIdx, SideBit } from './conn.js';
 import { EndpointState as S, seqDelta, type Endpoint } from './endpoint.js';
+import { ackReceived, dataSent } from './gaps.js';
 import { didRetransmit, updateHistory, zeroWindow } from './history.js';
+import { wsAnalyze } from './ws-analysis.js';
 import { updateStateMachine, type PacketFacts } from './state-machine.js';
 import type { Weirds } from './weirds.js';
 
@@ -67,6 +69,8 @@ export interface StepConfig {
   readonly idleRstUs: number;
 }
 
+const TWO_32 = 4294967296;
+
 export function applyPacket(
   c: Conn, isOrig: boolean, t: number,
   flags: number, seq: number, ack: number, len: number, window: number, ipLen: number,
@@ -85,19 +89,26 @@ export function applyPacket(
   const prevUs = c.lastUs;
   if (t > c.lastUs) c.lastUs = t;
 
+  // Wireshark's analysis sees every packet, before Zeek's bookkeeping changes anything.
+  const rtt = c.timingDone && c.lastSynUs >= 0 ? c.handshakeAckUs - c.lastSynUs : 0;
+  wsAnalyze(ep, peer, t, seq, ack, len, flags, window, rtt);
+
   let segLen = len + (syn ? 1 : 0) + (fin ? 1 : 0);
   if (rst) segLen -= len; // payload of a RST is not part of the stream
   const past = (seq + segLen) >>> 0;
   initEndpoint(ep, flags, seq, past, w);
   const relSeq = ep.relativeSeq(seq, ep.lastSeq, ep.seqWraps);
-  if (relSeq < 0 && !rst) w.add('TCP_seq_underflow_or_misorder');
+  const underflow = relSeq < 0;
+  if (underflow && !rst) w.add('TCP_seq_underflow_or_misorder');
   updateHistory(c, ep, isOrig, flags, relSeq, len);
   if (window === 0 && !rst && peer.state !== S.CLOSED && ep.state !== S.RESET) zeroWindow(c, ep, isOrig);
   if (!(c.orig.didClose && c.resp.didClose)) c.zeekLastUs = t;
 
   if (rst && c.firstRstSide === SideBit.NONE) {
     c.firstRstSide = side;
+    c.firstRstAck = hasAck;
     c.bothFinAtRst = c.orig.finCnt > 0 && c.resp.finCnt > 0;
+    c.anyFinAtRst = c.orig.finCnt > 0 || c.resp.finCnt > 0;
     if (!c.handshakeDone) c.rstPhase = RstPhaseIdx.HANDSHAKE;
     else if (t - prevUs >= cfg.idleRstUs) c.rstPhase = RstPhaseIdx.AFTER_IDLE;
     else if (c.orig.finCnt > 0 || c.resp.finCnt > 0) c.rstPhase = RstPhaseIdx.AFTER_FIN;
@@ -106,6 +117,7 @@ export function applyPacket(
   if (rst) {
     ep.rstCnt++;
     c.rstSides |= side;
+    if (fin) c.finRstSides |= side;
   }
   if (fin) {
     if (c.firstFinSide === SideBit.NONE) {
@@ -116,19 +128,26 @@ export function applyPacket(
       c.simultaneousClose = !(hasAck && seqDelta(ack, c.firstFinNext) >= 0);
     }
     ep.finCnt++;
+    ep.finSeq = relSeq + segLen;
   }
 
+  let relAck = 0;
   if (hasAck) {
     if (peer.state === S.INACTIVE) {
       if (!syn && !fin && !rst && (ep.state === S.SYN_SENT || ep.state === S.SYN_ACK_SENT || ep.state === S.ESTABLISHED)) {
         w.add('possible_split_routing');
       }
+      relAck = 1;
       peer.initSeqs(ack - 1, ack - 1, ack - 1); // Zeek's init_peer
-    } else if (peer.relativeSeq(ack, peer.ackSeq, peer.ackWraps) < 0) {
-      w.add('TCP_ack_underflow_or_misorder');
-    } else if (!rst) {
-      const d = seqDelta(ack, peer.ackSeq);
-      if (!(ack === 0 && d > TOO_LARGE_SEQ_DELTA) && d > 0) peer.updateAckSeq(ack);
+    } else {
+      relAck = peer.relativeSeq(ack, peer.ackSeq, peer.ackWraps);
+      if (relAck < 0) {
+        relAck = 0;
+        w.add('TCP_ack_underflow_or_misorder');
+      } else if (!rst) {
+        const d = seqDelta(ack, peer.ackSeq);
+        if (!(ack === 0 && d > TOO_LARGE_SEQ_DELTA) && d > 0) peer.updateAckSeq(ack);
+      }
     }
   }
 
@@ -137,8 +156,22 @@ export function applyPacket(
   facts.baseSeq = seq;
   facts.ackSeq = ack;
   facts.isOrig = isOrig;
-  facts.deltaLast = updateLastSeq(c, ep, isOrig, past, flags, len);
+  const deltaLast = updateLastSeq(c, ep, isOrig, past, flags, len);
+  facts.deltaLast = deltaLast;
+  if (len > 0 && !rst && deltaLast > 0 && c.firstFinSide !== SideBit.NONE && c.firstFinSide !== side) {
+    c.halfCloseBytes += deltaLast < len ? deltaLast : len;
+  }
+  if (isOrig && !c.handshakeDone && (flags & (TcpFlag.SYN | TcpFlag.ACK | TcpFlag.RST)) === TcpFlag.ACK &&
+    (peer.flags & TcpFlag.SYN) !== 0) {
+    c.handshakeDone = true;
+  }
   const r = updateStateMachine(c, ep, peer, facts, w);
+  // Content gaps: the ACK is applied after the state machine, then this packet's data (Zeek's order).
+  if (hasAck) ackReceived(c, peer, ep, !isOrig, relAck);
+  if (len > 0 && !rst && !underflow) {
+    const ackRel = ep.ackWraps * TWO_32 + ep.ackSeq - ep.startSeq;
+    dataSent(ep, ackRel, syn ? relSeq + 1 : relSeq, len);
+  }
   if (r.resetLinger) startLinger(c, t, true);
   if (r.doClose && !ep.didClose) {
     ep.didClose = true;
@@ -147,31 +180,10 @@ export function applyPacket(
       startLinger(c, c.zeekLastUs, ep.state === S.RESET || peer.state === S.RESET);
     }
   }
-  updateTimings(c, isOrig, flags, t);
 }
 
 function startLinger(c: Conn, sinceUs: number, reset: boolean): void {
   if (c.lingerSinceUs >= 0) return; // the earliest removal timer wins, as with Zeek's timers
   c.lingerSinceUs = sinceUs;
   c.lingerReset = reset;
-}
-
-/**
- * Handshake timings. lastSynUs follows every originator SYN until the handshake completes
- * (Wireshark's ts_mru_syn); the SYN-ACK time is the first SYN-ACK after that SYN; the handshake
- * completes with the originator's first ACK (no SYN, no RST) after a SYN-ACK.
- */
-function updateTimings(c: Conn, isOrig: boolean, flags: number, t: number): void {
-  if (c.handshakeDone) return;
-  const synAck = flags & (TcpFlag.SYN | TcpFlag.ACK | TcpFlag.RST);
-  if (isOrig) {
-    if (synAck === TcpFlag.SYN) c.lastSynUs = t;
-    else if (synAck === TcpFlag.ACK && c.synAckUs >= 0) {
-      c.handshakeAckUs = t;
-      c.handshakeDone = true;
-    }
-  } else if (synAck === (TcpFlag.SYN | TcpFlag.ACK) && (c.synAckUs < 0 || c.synAckUs < c.lastSynUs)) {
-    c.synAckUs = t;
-    c.synToSynAckUs = c.lastSynUs >= 0 ? t - c.lastSynUs : -1;
-  }
 }

@@ -27,6 +27,17 @@ export type Side = (typeof SIDES)[number];
 export const RST_PHASES = ['', 'handshake', 'established', 'after_fin', 'after_idle'] as const;
 export type RstPhase = (typeof RST_PHASES)[number];
 
+/**
+ * Teardown class, first match: '' no FIN and no RST; 'fin_rst' the first RST came in a FIN+RST
+ * packet before any FIN; 'rst' a RST before any FIN; 'rst_after_fin' a RST after one side's FIN
+ * but before the other's; 'simultaneous' both FINs crossed; 'half_close' the side that had not
+ * closed sent new payload after the first FIN; 'four_way' both FINs in turn; 'fin_one' one FIN.
+ */
+export const TEARDOWN_CLASSES = [
+  '', 'fin_rst', 'rst', 'rst_after_fin', 'simultaneous', 'half_close', 'four_way', 'fin_one',
+] as const;
+export type TeardownClass = (typeof TEARDOWN_CLASSES)[number];
+
 export interface ConnectionRecord {
   /** Deterministic connection id: same input gives the same id (Zeek-like "C" + base62). */
   uid: string;
@@ -66,5 +77,44 @@ export interface ConnectionRecord {
   /** Bitmask (TcpFlag) of every flag seen from each side. */
   orig_flags: number;
   resp_flags: number;
+  /** The first sensor that saw the connection (its clock gives the timings above). */
   sensor_id: string;
+
+  // --- Teardown (tcplens) ---
+  teardown: TeardownClass;
+  /** Whether the first RST carried ACK; null without RST. */
+  rst_ack: boolean | null;
+  /** Sides that sent FIN and RST in one packet. */
+  fin_rst_by: Side;
+  /** New payload bytes sent after the first FIN by the side that had not closed. */
+  half_close_bytes: number;
+  /** From the first FIN to the last packet (µs); null without FIN. */
+  teardown_us: number | null;
+  /** From the first packet to each side's first payload (µs); null without payload. */
+  orig_first_data_us: number | null;
+  resp_first_data_us: number | null;
+
+  // --- Wireshark's per-direction analysis counts (tcp.analysis.*) ---
+  /** retransmission, fast_retransmission and spurious_retransmission. */
+  orig_retrans: number;
+  resp_retrans: number;
+  orig_out_of_order: number;
+  resp_out_of_order: number;
+  orig_dup_acks: number;
+  resp_dup_acks: number;
+  orig_zero_windows: number;
+  resp_zero_windows: number;
+  orig_keep_alives: number;
+  resp_keep_alives: number;
+  /** lost_segment: "previous segment not captured" (a sequence gap). */
+  orig_lost_segments: number;
+  resp_lost_segments: number;
+
+  // --- Vantage points ---
+  /** Every sensor that saw the connection, the first sensor first. */
+  sensors: string[];
+  /** Handshake timings measured by each sensor on its own clock, parallel to `sensors`. */
+  sensor_syn_to_synack_us: (number | null)[];
+  sensor_synack_to_ack_us: (number | null)[];
+  sensor_handshake_us: (number | null)[];
 }

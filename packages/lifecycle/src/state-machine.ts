@@ -6,7 +6,9 @@
  *   sender state         SYN                       FIN               RST
  *   INACTIVE             SYN_SENT (orig) /          CLOSED            RESET
  *                        ESTABLISHED (resp SYN-ACK,
- *                        peer SYN_SENT → ESTABLISHED)
+ *                        peer SYN_SENT → ESTABLISHED;
+ *                        resp SYN after an orig SYN-ACK
+ *                        with its ISN: roles flip, '^')
  *                        no flag: PARTIAL (or ESTABLISHED: ACK after a SYN-ACK whose SYN we missed)
  *   SYN_SENT/SYN_ACK     (retransmission)          CLOSED            RESET
  *   ESTABLISHED/PARTIAL  PARTIAL→SYN_SENT if peer   CLOSED (a peer    RESET
@@ -47,6 +49,12 @@ function inactive(c: Conn, ep: Endpoint, peer: Endpoint, f: PacketFacts, w: Weir
         ) {
           w.add('bad_SYN_ack');
         }
+      } else if (peer.state === S.SYN_ACK_SENT && f.baseSeq === ep.startSeq) {
+        // SYN and SYN-ACK captured in reverse order (Zeek: "SYN/SYN-ACK reversal"): flip the
+        // roles and establish. Zeek appends '^' here, after this SYN's letter.
+        c.flipPending = true;
+        c.history += '^';
+        peer.setState(S.ESTABLISHED);
       } else w.add('simultaneous_open');
       if (peer.state === S.SYN_SENT) peer.setState(S.ESTABLISHED);
       else if (peer.state === S.INACTIVE) w.add('unsolicited_SYN_response');

@@ -1,7 +1,9 @@
 /**
  * ConnectionTracker: the connection table and its expiry, driven by packet time only.
  *
- *   process(p)     applies one packet (creating, expiring or replacing its connection first)
+ *   process(p, s)  applies one packet seen by sensor s (creating, expiring or replacing its
+ *                  connection first; a copy another sensor already delivered only adds s)
+ *   sensorIndex(n) interns a sensor name (the sensorId option is sensor 0)
  *   advance(nowUs) emits every connection whose timeout or linger ended at or before nowUs
  *   flush()        emits every connection still in the table (end of input)
  *
@@ -10,7 +12,8 @@
  * calls advance(); only the moment they are emitted does.
  */
 import { TcpFlag, type TcpPacket } from '@tcplens/packet';
-import { Conn, TimeoutClass } from './conn.js';
+import { Conn, TimeoutClass, type SideBitValue } from './conn.js';
+import { clockPacket, DedupRing, SensorClock, sensorBit } from './sensors.js';
 import { ConnTable } from './conn-table.js';
 import { EndpointState as S } from './endpoint.js';
 import { flipped } from './history.js';
@@ -23,6 +26,8 @@ import { Weirds } from './weirds.js';
 
 export interface TrackerStats {
   packets: number;
+  /** Copies of a segment already delivered by another sensor (not counted again). */
+  duplicatePackets: number;
   connectionsOpened: number;
   connectionsEmitted: number;
   /** Anomalies by Zeek weird name. */
@@ -36,6 +41,10 @@ export class ConnectionTracker {
   private readonly weirds = new Weirds();
   private readonly key = new Int32Array(8);
   private packets = 0;
+  private duplicates = 0;
+  private multiSensor = false;
+  private readonly sensorNames: string[] = [];
+  private readonly sensorIds = new Map<string, number>();
   private opened = 0;
   private emitted = 0;
 
@@ -45,6 +54,7 @@ export class ConnectionTracker {
   ) {
     this.opts = resolveOptions(opts);
     const o = this.opts;
+    this.sensorIndex(o.sensorId);
     this.timeouts = new TimeoutLists(o.attemptTimeoutUs, o.inactivityTimeoutUs, o.closeLingerUs, o.resetLingerUs);
   }
 
@@ -55,13 +65,29 @@ export class ConnectionTracker {
   get stats(): TrackerStats {
     return {
       packets: this.packets,
+      duplicatePackets: this.duplicates,
       connectionsOpened: this.opened,
       connectionsEmitted: this.emitted,
       weirds: this.weirds.toObject(),
     };
   }
 
-  process(p: TcpPacket): void {
+  /**
+   * The index of a sensor (vantage point) name, interned on first use; the `sensorId` option is
+   * sensor 0. Pass it to process() for packets captured by that sensor.
+   */
+  sensorIndex(name: string): number {
+    let i = this.sensorIds.get(name);
+    if (i === undefined) {
+      i = this.sensorNames.length;
+      this.sensorNames.push(name);
+      this.sensorIds.set(name, i);
+    }
+    return i;
+  }
+
+  /** Applies one packet captured by `sensor` (an index from sensorIndex(); default sensor 0). */
+  process(p: TcpPacket, sensor = 0): void {
     this.packets++;
     const t = p.tsSec * 1_000_000 + Math.floor(p.tsNsec / 1000);
     const key = this.key;
@@ -73,7 +99,9 @@ export class ConnectionTracker {
     const hash = ConnTable.hashKey(key, srcPort, dstPort);
     let c = this.table.find(hash, key, srcPort, dstPort);
     let isOrig = this.table.foundIsOrig;
+    if (sensor !== 0 && !this.multiSensor) this.multiSensor = true;
     if (c !== undefined) {
+      if (this.multiSensor && this.duplicate(c, isOrig, p, t, sensor)) return;
       if (this.timeouts.deadline(c) <= t) {
         this.finish(c, 'expired');
         c = undefined;
@@ -85,10 +113,65 @@ export class ConnectionTracker {
     if (c === undefined) {
       const flip = this.flipsRoles(flags, srcPort, dstPort);
       isOrig = !flip;
-      c = this.open(hash, p, flip, t);
+      c = this.open(hash, p, flip, t, sensor);
+      if (this.multiSensor) c.ring = new DedupRing();
+      if (c.ring !== null) c.ring.seenByOther(isOrig, flags, p.seq, p.ack, p.payloadLen, t, sensor, this.opts.dedupWindowUs);
     }
     applyPacket(c, isOrig, t, flags, p.seq, p.ack, p.payloadLen, p.window, p.ipLen, this.opts, this.weirds);
+    this.clock(c, isOrig, flags, p.payloadLen, t, sensor);
+    if (c.flipPending) this.flip(c, t);
     this.reschedule(c, t);
+  }
+
+  /**
+   * With several sensors: true when another sensor already delivered this segment (it then only
+   * adds the sensor and its clock); otherwise remembers the segment.
+   */
+  private duplicate(c: Conn, isOrig: boolean, p: TcpPacket, t: number, sensor: number): boolean {
+    const ring = c.ring ?? (c.ring = new DedupRing());
+    if (!ring.seenByOther(isOrig, p.flags, p.seq, p.ack, p.payloadLen, t, sensor, this.opts.dedupWindowUs)) return false;
+    this.duplicates++;
+    this.clock(c, isOrig, p.flags, p.payloadLen, t, sensor);
+    return true;
+  }
+
+  /** Timing marks from `sensor`'s own copy of a segment (sensors.ts). */
+  private clock(c: Conn, isOrig: boolean, flags: number, len: number, t: number, sensor: number): void {
+    c.sensorMask |= sensorBit(sensor);
+    if (sensor !== c.sensor0) {
+      const list = c.otherClocks ?? (c.otherClocks = []);
+      let h = list.find((x) => x.sensor === sensor);
+      if (h === undefined) list.push((h = new SensorClock(sensor)));
+      clockPacket(h, isOrig, flags, t);
+      return;
+    }
+    clockPacket(c, isOrig, flags, t);
+    const ep = isOrig ? c.orig : c.resp;
+    if (len > 0 && ep.firstDataUs < 0 && (flags & TcpFlag.RST) === 0) ep.firstDataUs = t;
+    if ((flags & TcpFlag.FIN) !== 0 && ep.firstFinUs < 0) ep.firstFinUs = t;
+  }
+
+  /** SYN/SYN-ACK reversal (Zeek's FlipRoles): the SYN's sender becomes the originator. */
+  private flip(c: Conn, t: number): void {
+    c.flipPending = false;
+    [c.orig, c.resp] = [c.resp, c.orig];
+    const w = this.table.words;
+    const b = c.slot * 8;
+    for (let i = 0; i < 4; i++) {
+      const x = w[b + i] ?? 0;
+      w[b + i] = w[b + 4 + i] ?? 0;
+      w[b + 4 + i] = x;
+    }
+    this.table.swapPorts(c);
+    const swap = (s: number): SideBitValue => (((s & 1) << 1) | ((s & 2) >> 1)) as SideBitValue;
+    c.firstFinSide = swap(c.firstFinSide);
+    c.firstRstSide = swap(c.firstRstSide);
+    c.rstSides = swap(c.rstSides);
+    c.finRstSides = swap(c.finRstSides);
+    // The SYN-ACK came first: no SYN→SYN-ACK interval; the handshake runs from this SYN.
+    c.synAckUs = c.startUs;
+    c.synToSynAckUs = -1;
+    c.lastSynUs = t;
   }
 
   advance(nowUs: number): void {
@@ -116,21 +199,21 @@ export class ConnectionTracker {
   }
 
   /**
-   * Who is the originator of a new connection: the sender of a SYN; the receiver of a SYN-ACK
-   * (history '^'); otherwise the sender, unless Zeek's port heuristic says the sender is the
-   * server (its port is a likely server port and the other is not, or both are and the sender's
-   * is the lower).
+   * Who is the originator of a new connection (Zeek's WantConnection): the sender of a SYN;
+   * otherwise (SYN-ACK or mid-stream) the sender, unless Zeek's port heuristic says the sender
+   * is the server: its port is a likely server port and the other is not, or both are, the
+   * packet is not a SYN-ACK and the sender's port is the lower. A flip starts history with '^'.
    */
   private flipsRoles(flags: number, srcPort: number, dstPort: number): boolean {
     const synAck = flags & (TcpFlag.SYN | TcpFlag.ACK);
     if (synAck === TcpFlag.SYN) return false;
-    if (synAck === (TcpFlag.SYN | TcpFlag.ACK)) return true;
     const sp = this.opts.serverPorts;
     if (sp[srcPort] !== 1) return false;
-    return sp[dstPort] !== 1 || srcPort < dstPort;
+    // Both plausible servers: flip only a non-SYN packet from the lower port (Zeek's WantConnection).
+    return sp[dstPort] !== 1 || ((flags & TcpFlag.SYN) === 0 && srcPort < dstPort);
   }
 
-  private open(hash: number, p: TcpPacket, flip: boolean, t: number): Conn {
+  private open(hash: number, p: TcpPacket, flip: boolean, t: number, sensor: number): Conn {
     const slot = this.table.allocSlot();
     const w = this.table.words;
     const key = this.key;
@@ -146,6 +229,8 @@ export class ConnectionTracker {
     c.firstSeq = flip ? ((p.flags & TcpFlag.ACK) !== 0 ? (p.ack - 1) >>> 0 : 0) : p.seq;
     if ((p.flags & TcpFlag.SYN) === 0) c.handshakeDone = true; // picked up mid-stream
     if (flip) flipped(c);
+    c.sensor0 = sensor;
+    c.sensorMask = sensorBit(sensor);
     this.table.insert(c);
     this.opened++;
     return c;
@@ -181,7 +266,7 @@ export class ConnectionTracker {
   }
 
   private finish(c: Conn, reason: EmitReason): void {
-    const record = buildRecord(c, this.table.words, this.opts.sensorId, reason);
+    const record = buildRecord(c, this.table.words, this.sensorNames, reason);
     this.timeouts.remove(c);
     this.table.remove(c);
     this.emitted++;
