@@ -1,20 +1,28 @@
 /*
- * The capture thread: blocking pcap_dispatch into a batch slot, hand the slot to JavaScript when it
- * is nearly full, when the read timed out, or when flush_ms passed since its first packet. While
- * JavaScript holds every slot the thread waits, and the kernel ring (pcap_set_buffer_size) absorbs
- * the burst; its overflow shows up as ps_drop, never as a silent loss here.
+ * The capture thread: non-blocking pcap_dispatch into a batch slot, poll() on the pcap fd and a wake
+ * pipe when the kernel has nothing ready. A slot goes to JavaScript when it is nearly full, when the
+ * kernel ring ran empty, or when flush_ms passed since its first packet. While JavaScript holds
+ * every slot the thread waits and the kernel ring (pcap_set_buffer_size) absorbs the burst; its
+ * overflow shows up as ps_drop, never as a silent loss here.
  *
- * Stopping: the main thread sets `stopping` and calls pcap_breakloop (which wakes poll() through
- * libpcap's eventfd on Linux). The thread then drains what the kernel already holds without
- * blocking (bounded, so a continuing flood cannot keep it busy forever), flushes, queues the END
- * item after every batch, and releases the threadsafe function so the event loop may exit.
+ * Why not blocking pcap_dispatch: with TPACKET_V3 (and in immediate mode) libpcap 1.10 polls with
+ * no timeout and relies on the kernel's block-retire timer, so an idle link never returns control
+ * and a partly filled slot would wait for the next packet (measured: the last 4,000 packets of a
+ * burst stayed in the slot until stop()). Our own poll() timeout bounds that wait.
+ *
+ * Stopping: the main thread sets `stopping` and writes to the wake pipe. The thread then drains
+ * what the kernel already holds (bounded, so a continuing flood cannot keep it busy forever),
+ * flushes, queues the END item after every batch, and releases the threadsafe function so the
+ * event loop may exit.
  */
 #include "capture.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <time.h>
+#include <unistd.h>
 
 /* Flush a slot once fewer than this many full-size records still fit. */
 #define MIN_RECORDS_LEFT 64
@@ -101,6 +109,13 @@ void *cap_thread_main(void *arg) {
   int draining = 0;
   uint64_t drain_left = 0;
   uint64_t first_ns = 0, stats_ns = 0;
+  char errbuf[PCAP_ERRBUF_SIZE];
+  if (pcap_setnonblock(c->pcap, 1, errbuf) != 0) {
+    send_item(c, CAP_ITEM_ERROR, -1, errbuf);
+    send_item(c, CAP_ITEM_END, -1, NULL);
+    napi_release_threadsafe_function(c->tsfn, napi_tsfn_release);
+    return NULL;
+  }
 
   for (;;) {
     if (slot < 0) {
@@ -114,8 +129,6 @@ void *cap_thread_main(void *arg) {
     }
     if (!draining && is_stopping(c)) {
       draining = 1;
-      char errbuf[PCAP_ERRBUF_SIZE];
-      pcap_setnonblock(c->pcap, 1, errbuf);
       /* At most what the kernel ring can hold at the smallest frame size. */
       drain_left = 1 + (uint64_t)c->slot_size * (uint64_t)c->nslots / CAP_RECORD_HEADER;
     }
@@ -129,8 +142,8 @@ void *cap_thread_main(void *arg) {
       cap_refresh_stats(c);
       stats_ns = t;
     }
-    if (n == PCAP_ERROR_BREAK) continue; /* stopping is set: the next turn starts the drain */
-    if (n == PCAP_ERROR) {
+    if (n == PCAP_ERROR_BREAK) continue;
+    if (n < 0) {
       send_item(c, CAP_ITEM_ERROR, -1, pcap_geterr(c->pcap));
       break;
     }
@@ -139,11 +152,15 @@ void *cap_thread_main(void *arg) {
       if (n == 0 || drain_left == 0) break;
     }
     int left = (int)((c->fill_cap - c->fill_used) / c->max_record);
-    int timed_out = n == 0;
+    int ring_empty = n == 0;
     int aged = c->fill_count > 0 && t - first_ns >= (uint64_t)c->flush_ms * 1000000u;
-    if (c->fill_count > 0 && (left < MIN_RECORDS_LEFT || timed_out || aged)) {
+    if (c->fill_count > 0 && (left < MIN_RECORDS_LEFT || ring_empty || aged)) {
       send_item(c, CAP_ITEM_BATCH, slot, NULL);
       slot = -1;
+    }
+    if (ring_empty) {
+      struct pollfd fds[2] = {{pcap_get_selectable_fd(c->pcap), POLLIN, 0}, {c->wake_fds[0], POLLIN, 0}};
+      poll(fds, 2, c->timeout_ms);
     }
   }
   if (slot >= 0) {

@@ -14,7 +14,9 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
 
 #define CHECK(call)                                                                  \
   do {                                                                               \
@@ -57,7 +59,11 @@ static int get_bool(napi_env env, napi_value obj, const char *name, int dflt) {
 }
 
 static void close_pcap(cap_handle *c) {
-  if (!c->closed && c->pcap != NULL) pcap_close(c->pcap);
+  if (!c->closed && c->pcap != NULL) {
+    pcap_close(c->pcap);
+    close(c->wake_fds[0]);
+    close(c->wake_fds[1]);
+  }
   c->closed = 1;
   c->pcap = NULL;
 }
@@ -152,12 +158,19 @@ static napi_value open_capture(napi_env env, napi_callback_info info) {
     pcap_close(p);
     return throw_kind(env, "other", 0, "out of memory");
   }
+  if (pipe(c->wake_fds) != 0) {
+    free(c);
+    pcap_close(p);
+    return throw_kind(env, "other", 0, "cannot create the wake pipe");
+  }
+  fcntl(c->wake_fds[1], F_SETFL, O_NONBLOCK);
   c->pcap = p;
   c->link_type = pcap_datalink(p);
   c->nano = pcap_get_tstamp_precision(p) == PCAP_TSTAMP_PRECISION_NANO;
   c->snaplen = (uint32_t)pcap_snapshot(p);
   c->max_record = CAP_RECORD_HEADER + ((c->snaplen + 3u) & ~3u);
   c->flush_ms = flush_ms > 0 ? flush_ms : 100;
+  c->timeout_ms = timeout_ms > 0 ? timeout_ms : 100;
   pthread_mutex_init(&c->lock, NULL);
   pthread_cond_init(&c->cond, NULL);
 
@@ -260,7 +273,7 @@ static napi_value stop_capture(napi_env env, napi_callback_info info) {
     c->stopping = 1;
     pthread_cond_broadcast(&c->cond);
     pthread_mutex_unlock(&c->lock);
-    if (!already) pcap_breakloop(c->pcap);
+    if (!already && write(c->wake_fds[1], "x", 1) < 0) pcap_breakloop(c->pcap);
   } else {
     close_pcap(c); /* opened but never started */
   }

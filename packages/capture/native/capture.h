@@ -35,6 +35,7 @@ typedef struct cap_handle {
   uint32_t snaplen;
   uint32_t max_record; /* header + snaplen rounded up to 4 */
   int flush_ms;
+  int timeout_ms; /* longest poll() while the kernel ring is empty */
 
   int nslots;
   uint8_t *slot_data[CAP_MAX_SLOTS];
@@ -53,6 +54,7 @@ typedef struct cap_handle {
   pthread_mutex_t lock; /* guards slot_free, stopping, stats */
   pthread_cond_t cond;
   int stopping;
+  int wake_fds[2]; /* pipe: stop() writes, the capture thread polls it beside the pcap fd */
   napi_threadsafe_function tsfn;
 
   /* Last pcap_stats snapshot, refreshed by the capture thread (pcap_stats is not called from the
