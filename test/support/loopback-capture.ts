@@ -9,7 +9,7 @@
  *   packets of a short test could still sit in the ring when we send SIGINT.
  * - the filter names the ports, because other tests may use loopback at the same time.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface CaptureOptions {
@@ -37,7 +37,11 @@ export interface CaptureStats {
   packets: number;
   /** "N packets received by filter" (on lo the kernel may count each packet twice). */
   receivedByFilter: number;
-  /** "N packets dropped by kernel": must be 0 for a trustworthy capture. */
+  /**
+   * "N packets dropped by kernel". 0 proves nothing was lost. Above 0, it may still be other
+   * loopback traffic that filled the ring before the BPF filter was installed (seen with other
+   * tests running): check the streams you care about before discarding the capture.
+   */
   droppedByKernel: number;
 }
 
@@ -51,6 +55,12 @@ export interface RunningCapture {
 }
 
 const READY_TIMEOUT_MS = 10_000;
+
+// tcpdump outlives a crashed test unless someone stops it: stop every one still running on exit.
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const c of running) c.kill('SIGINT');
+});
 
 export function captureFilter(ports: readonly number[]): string {
   if (ports.length === 0) throw new Error('startCapture: ports must not be empty (loopback is shared)');
@@ -88,6 +98,8 @@ export function parseTcpdumpStats(stderr: string, file: string): CaptureStats {
 /** Starts tcpdump and resolves once it prints "listening on", i.e. once it really captures. */
 export async function startCapture(opts: CaptureOptions): Promise<RunningCapture> {
   const child = spawn('tcpdump', tcpdumpArgs(opts), { stdio: ['ignore', 'ignore', 'pipe'] });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   let stderr = '';
   child.stderr.setEncoding('utf8');
   const exited = new Promise<CaptureStats>((resolve, reject) => {

@@ -11,7 +11,7 @@ import { freePort, loopbackServer } from './loopback-server.js';
 import { clientReset, halfClose, normalClose, refused, serverClosesFirst, serverReset, type ScenarioResult } from './scenarios.js';
 import { COMPLETENESS as C, findStream, tsharkStreams } from './tshark-streams.js';
 
-test('every scenario is seen by tshark as the helper says', integration(['tcpdump', 'tshark'], true), async () => {
+test('every scenario is seen by tshark as the helper says', integration(['tcpdump', 'tshark'], true), async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'tcplens-scenarios-'));
   const v4 = await loopbackServer('127.0.0.1');
   const v6 = await loopbackServer('::1');
@@ -32,7 +32,10 @@ test('every scenario is seen by tshark as the helper says', integration(['tcpdum
     await cap.stop();
   }
   const stats = await cap.stop();
-  assert.equal(stats.droppedByKernel, 0);
+  // Not asserted 0: libpcap's kernel drop counter also counts other loopback traffic that filled
+  // the ring before the filter was installed (seen: 30, while other tests ran). A drop of one of
+  // our packets shows up below as a missing flag, byte or stream.
+  if (stats.droppedByKernel > 0) t.diagnostic(`tcpdump: ${stats.droppedByKernel} packets dropped by kernel`);
   const streams = await tsharkStreams(stats.file);
   assert.equal(streams.length, runs.length, 'one tshark stream per scenario, nothing else');
   assert.equal(streams.reduce((n, s) => n + s.packets, 0), stats.packets);
