@@ -1,0 +1,87 @@
+/**
+ * Every error the store throws, by stable code. Messages are templates: `{name}` is replaced from the
+ * details passed to StoreError. `retriable` tells a caller whether trying the same call again later
+ * can help (a server that is down may come back; a bad query or a newer schema will not fix itself).
+ */
+export const StoreErrorCode = {
+  TCPLENS_ERR_STORE_DIR_UNWRITABLE: {
+    message: 'the store directory {dir} is not writable: {reason}',
+    retriable: false,
+  },
+  TCPLENS_ERR_STORE_LOCKED: {
+    message: 'the store {dir} is in use by another tcplens process{pid}; stop it or use another --data-dir',
+    retriable: true,
+  },
+  TCPLENS_ERR_STORE_ONE_DIR_PER_PROCESS: {
+    message: 'cannot open the store {dir}: this process already has another embedded store open ({reason})',
+    retriable: false,
+  },
+  TCPLENS_ERR_STORE_OPEN: {
+    message: 'cannot open the embedded store {dir}: {reason}',
+    retriable: false,
+  },
+  TCPLENS_ERR_STORE_UNREACHABLE: {
+    message: 'cannot reach ClickHouse at {url}: {reason}',
+    retriable: true,
+  },
+  TCPLENS_ERR_STORE_TOO_NEW: {
+    message:
+      'the store {database} has schema version {stored}, newer than this tcplens understands ({code}); upgrade tcplens',
+    retriable: false,
+  },
+  TCPLENS_ERR_STORE_SCHEMA_MISMATCH: {
+    message: 'the table {table} has columns of unexpected types, refusing to write: {columns}',
+    retriable: false,
+  },
+  TCPLENS_ERR_STORE_BAD_OPTION: {
+    message: 'invalid store option {option}: {reason}',
+    retriable: false,
+  },
+  TCPLENS_ERR_STORE_CLOSED: {
+    message: 'the store is closed',
+    retriable: false,
+  },
+  TCPLENS_ERR_QUERY: {
+    message: '{message}',
+    retriable: false,
+  },
+  TCPLENS_ERR_BAD_SINCE: {
+    message: 'invalid duration {value}: expected a number and a unit, e.g. 90s, 15m, 2h, 7d',
+    retriable: false,
+  },
+  TCPLENS_ERR_BAD_SERVER: {
+    message: 'invalid server {value}: expected ADDR or ADDR:PORT (IPv4 1.2.3.4:443, IPv6 2001:db8::1 or [2001:db8::1]:443)',
+    retriable: false,
+  },
+} as const;
+export type StoreErrorCodeName = keyof typeof StoreErrorCode;
+
+export type StoreErrorDetails = Readonly<Record<string, string | number>>;
+
+export class StoreError extends Error {
+  readonly code: StoreErrorCodeName;
+  readonly retriable: boolean;
+  readonly details: StoreErrorDetails;
+
+  constructor(code: StoreErrorCodeName, details: StoreErrorDetails = {}, options?: ErrorOptions) {
+    super(formatMessage(StoreErrorCode[code].message, details), options);
+    this.name = 'StoreError';
+    this.code = code;
+    this.retriable = StoreErrorCode[code].retriable;
+    this.details = details;
+  }
+}
+
+function formatMessage(template: string, details: StoreErrorDetails): string {
+  return template.replace(/\{(\w+)\}/g, (m, key: string) => (key in details ? String(details[key]) : m));
+}
+
+/** Errors coming out of @clickhouse/client or chdb become TCPLENS_ERR_QUERY with ClickHouse's own text. */
+export function queryError(err: unknown): StoreError {
+  if (err instanceof StoreError) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  const chCode = (err as { code?: unknown } | null)?.code;
+  const details: Record<string, string> = { message: message.trim() };
+  if (typeof chCode === 'string') details['clickhouseCode'] = chCode;
+  return new StoreError('TCPLENS_ERR_QUERY', details, { cause: err });
+}
