@@ -22,9 +22,7 @@ export class CliError extends Error {
 
 /** An error whose message is meant for the user: it has a stable TCPLENS_ERR_* code. */
 export function isUserError(err: unknown): err is Error & { code: string } {
-  return (
-    err instanceof Error &&
-    typeof (err as { code?: unknown }).code === 'string' &&
-    (err as { code: string }).code.startsWith('TCPLENS_ERR_')
-  );
+  if (!(err instanceof Error)) return false;
+  const code = (err as Error & { code?: unknown }).code;
+  return typeof code === 'string' && code.startsWith('TCPLENS_ERR_');
 }

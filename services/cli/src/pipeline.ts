@@ -1,5 +1,5 @@
 import type { TcpPacket } from '@tcplens/packet';
-import { BatchBuilder, openBatch } from '@tcplens/wire';
+import { BatchBuilder, BatchReader } from '@tcplens/wire';
 import { ConnectionTracker, type ConnectionRecord, type TrackerOptions } from '@tcplens/lifecycle';
 
 /**
@@ -9,12 +9,13 @@ import { ConnectionTracker, type ConnectionRecord, type TrackerOptions } from '@
  */
 export class Pipeline {
   private readonly builder: BatchBuilder;
+  private readonly reader = new BatchReader();
   private readonly tracker: ConnectionTracker;
   batches = 0;
   packets = 0;
 
   constructor(opts: TrackerOptions & { sensorId: string; batchRecords?: number }, emit: (r: ConnectionRecord) => void) {
-    this.builder = new BatchBuilder({ capacity: opts.batchRecords ?? 4096, sensorId: opts.sensorId });
+    this.builder = new BatchBuilder(opts.sensorId, opts.batchRecords ?? 4096);
     this.tracker = new ConnectionTracker(opts, emit);
   }
 
@@ -28,9 +29,9 @@ export class Pipeline {
 
   /** Hands the pending batch to the tracker. Call before awaiting anything that needs the records. */
   drain(): void {
-    if (this.builder.count === 0) return;
-    const batch = openBatch(this.builder.finish());
-    const cursor = batch.cursor;
+    if (this.builder.size === 0) return;
+    const batch = this.reader.open(this.builder.finish());
+    const cursor = batch.packets();
     let lastUs = 0;
     while (cursor.next()) {
       this.tracker.process(cursor);
@@ -48,7 +49,8 @@ export class Pipeline {
     this.tracker.flush();
   }
 
-  get trackerStats(): Record<string, number> {
-    return this.tracker.stats as unknown as Record<string, number>;
+  /** Anomalies the tracker counted, by Zeek weird name. */
+  get weirds(): Record<string, number> {
+    return this.tracker.stats.weirds;
   }
 }

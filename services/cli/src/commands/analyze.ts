@@ -109,7 +109,7 @@ export async function analyze(args: string[]): Promise<number> {
       packetsBefore += result.packets;
       if (totalBytes !== null && name !== '-') bytesBefore += statSync(name).size;
       inputs.push({ name: label, format: result.format, compressed: result.compressed, packets: result.packets, tcpPackets: result.tcpPackets, truncated: result.truncated, truncatedBytes: result.truncatedBytes });
-      for (const [k, v] of Object.entries(result.stats.byReason)) decodeProblems[k] = (decodeProblems[k] ?? 0) + v;
+      for (const [k, v] of Object.entries(result.stats.reasons)) decodeProblems[k] = (decodeProblems[k] ?? 0) + v;
       if (result.truncated) process.stderr.write(`tcplens: warning: ${label} is truncated; the packets before the cut were analysed\n`);
     }
     progress.done();
@@ -123,8 +123,8 @@ export async function analyze(args: string[]): Promise<number> {
           inputs,
           seconds: (Date.now() - started) / 1000,
           decodeProblems,
-          trackerWeirds: pipeline.trackerStats,
-          stored: store ? { rows: summary.connections, where: store.describe() } : null,
+          trackerWeirds: pipeline.weirds,
+          stored: store ? { rows: summary.connections, where: `${store.target} (table ${store.table})` } : null,
         }),
       );
     }

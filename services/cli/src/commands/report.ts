@@ -1,4 +1,4 @@
-import { openStore, reportQuery, REPORT_KINDS, type ReportKind } from '@tcplens/store';
+import { openStore, buildReport, REPORT_NAMES, type ReportName } from '@tcplens/store';
 import { Problems, STORE_OPTIONS, oneOf, parse, storeTarget } from '../options.js';
 import { OUTPUT_FORMATS, render } from './query.js';
 
@@ -23,18 +23,20 @@ export async function report(args: string[]): Promise<number> {
   const problems = new Problems();
   const format = oneOf('format', values.format, OUTPUT_FORMATS, 'table', problems);
   const target = storeTarget(values, problems);
-  if (positionals.length !== 1) problems.add(`expected one report: ${REPORT_KINDS.join(', ')}`);
-  const kind = oneOf('report', positionals[0], REPORT_KINDS, REPORT_KINDS[0], problems) as ReportKind;
-  let q: ReturnType<typeof reportQuery> | null = null;
+  if (positionals.length !== 1) problems.add(`expected one report: ${REPORT_NAMES.join(', ')}`);
+  const kind: ReportName = oneOf('report', positionals[0], REPORT_NAMES, REPORT_NAMES[0], problems);
+  const opts: { since?: string; server?: string } = {};
+  if (values.since !== undefined) opts.since = values.since;
+  if (values.server !== undefined) opts.server = values.server;
   try {
-    q = reportQuery(kind, { since: values.since, server: values.server });
+    buildReport(kind, opts); // validates --since and --server with the other options
   } catch (err) {
     problems.add((err as Error).message);
   }
   problems.check();
   const store = await openStore(target);
   try {
-    const result = await store.query(q!.sql, q!.params);
+    const result = await store.report(kind, opts);
     process.stdout.write(render(result, format));
   } finally {
     await store.close();
