@@ -19,6 +19,12 @@ export interface TrackerOptions {
    * sensors at most this far apart are one segment (500 ms: clock offset plus path delay).
    */
   dedupWindowUs?: number;
+  /**
+   * The input merges several sensors: remember recent segments of every connection from its
+   * first packet (about 700 bytes more per connection) so copies from other sensors are
+   * recognized. Also turned on by interning a second sensor name. Default false.
+   */
+  multiSensor?: boolean;
   /** Zeek tcp_connection_linger (5 s): a SYN on a closed connection sooner is "premature" reuse. */
   connectionLingerUs?: number;
   /**
@@ -52,6 +58,7 @@ export function resolveOptions(o: TrackerOptions): ResolvedOptions {
     idleRstUs: o.idleRstUs ?? 60 * S,
     connectionLingerUs: o.connectionLingerUs ?? 5 * S,
     dedupWindowUs: o.dedupWindowUs ?? 500_000,
+    multiSensor: o.multiSensor ?? false,
     serverPorts,
   };
   // Validate everything once, report all problems together.

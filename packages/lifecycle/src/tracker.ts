@@ -55,6 +55,7 @@ export class ConnectionTracker {
     this.opts = resolveOptions(opts);
     const o = this.opts;
     this.sensorIndex(o.sensorId);
+    this.multiSensor = o.multiSensor;
     this.timeouts = new TimeoutLists(o.attemptTimeoutUs, o.inactivityTimeoutUs, o.closeLingerUs, o.resetLingerUs);
   }
 
@@ -74,7 +75,9 @@ export class ConnectionTracker {
 
   /**
    * The index of a sensor (vantage point) name, interned on first use; the `sensorId` option is
-   * sensor 0. Pass it to process() for packets captured by that sensor.
+   * sensor 0. Pass it to process() for packets captured by that sensor. Interning a second name
+   * turns on duplicate detection for connections opened from then on: intern every sensor
+   * before its first packet (or set the `multiSensor` option).
    */
   sensorIndex(name: string): number {
     let i = this.sensorIds.get(name);
@@ -82,6 +85,7 @@ export class ConnectionTracker {
       i = this.sensorNames.length;
       this.sensorNames.push(name);
       this.sensorIds.set(name, i);
+      if (i > 0) this.multiSensor = true;
     }
     return i;
   }
