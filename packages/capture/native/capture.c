@@ -220,7 +220,12 @@ static void call_js(napi_env env, napi_value cb, void *context, void *data) {
       for (int i = 0; i < c->nslots; i++) napi_delete_reference(env, c->slot_refs[i]);
       c->nslots = 0;
     }
-    napi_call_function(env, undef, cb, 5, argv, NULL);
+    if (napi_call_function(env, undef, cb, 5, argv, NULL) == napi_pending_exception) {
+      /* Node would swallow it here (DEP0168) unless run with a flag: make it uncaught. */
+      napi_value exc;
+      napi_get_and_clear_last_exception(env, &exc);
+      napi_fatal_exception(env, exc);
+    }
   }
   if (it->kind == CAP_ITEM_BATCH) cap_release_slot(c, it->slot);
   free(it);

@@ -52,3 +52,21 @@ test('dropPrivileges is a no-op with a stated reason when the process is not roo
   assert.equal(r.uid, 65534);
   assert.match(r.reason, /not running as root \(uid 65534\)/);
 });
+
+test('an exception thrown in onBatch is uncaught (not swallowed by N-API) and ends the process', { skip: captureSkipReason(), timeout: 20_000 }, async () => {
+  const mod = new URL('./live-capture.js', import.meta.url).href;
+  const script = `import(${JSON.stringify(mod)}).then(async ({ LiveCapture }) => {
+    const c = new LiveCapture('lo', { filter: 'udp and dst port 9' });
+    c.start(() => { throw new Error('boom from onBatch'); });
+    const s = (await import('node:dgram')).createSocket('udp4');
+    s.send('x', 9, '127.0.0.1', () => s.close());
+  })`;
+  const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  const [code] = (await once(child, 'exit')) as [number | null];
+  clearTimeout(timer);
+  assert.equal(code, 1, `expected a crash, got ${code}; stderr: ${stderr}`);
+  assert.match(stderr, /boom from onBatch/);
+});
