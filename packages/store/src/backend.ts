@@ -4,7 +4,7 @@
  * insert hands a Buffer to the engine without building one big SQL string).
  */
 import { Readable } from 'node:stream';
-import { createClient, type ClickHouseClient } from '@clickhouse/client';
+import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
 import { createChdbConnection, type ChdbConnection } from 'chdb/connection';
 import { StoreError, queryError } from './errors.js';
 import { ensureWritableDir, lockHolder } from './data-dir.js';
@@ -40,7 +40,7 @@ export async function openChdb(dataDir: string): Promise<Backend> {
   // chdb types its connection against @clickhouse/client-common, the client against its bundled
   // copy of the same interface; the shapes are identical, only the declaration files differ.
   type ClientConnection = NonNullable<NonNullable<Parameters<typeof createClient>[0]>['connection']>;
-  const client = createClient({ connection: connection as unknown as ClientConnection });
+  const client = createClient({ connection: connection as unknown as ClientConnection, log: { level: ClickHouseLogLevel.OFF } });
   return {
     kind: 'chdb',
     target: dir,
@@ -59,7 +59,9 @@ export async function openChdb(dataDir: string): Promise<Backend> {
 export async function openUrl(url: string): Promise<Backend> {
   let client: ClickHouseClient;
   try {
-    client = createClient({ url, request_timeout: 30_000 });
+    // The client's own logger would print a multi-line WARN (with a stack) on a failed ping; every
+    // failure reaches the user as one StoreError line instead.
+    client = createClient({ url, request_timeout: 30_000, log: { level: ClickHouseLogLevel.OFF } });
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
     throw new StoreError('TCPLENS_ERR_STORE_BAD_OPTION', { option: 'url', reason }, { cause: err });

@@ -38,6 +38,8 @@ export interface Store {
   migrate(): Promise<MigrationReport>;
   writer(opts?: WriterOptions): Writer;
   query(sql: string, params?: QueryParams): Promise<QueryResult>;
+  /** Runs a statement that returns no rows (DDL, INSERT ... VALUES); same errors as query(). */
+  command(sql: string, params?: QueryParams): Promise<void>;
   report(name: ReportName, opts?: Omit<ReportOptions, 'database'>): Promise<QueryResult>;
   close(): Promise<void>;
 }
@@ -93,16 +95,25 @@ function makeStore(
       throw wrap(err);
     }
   };
+  const command = async (sql: string, params?: QueryParams) => {
+    open();
+    try {
+      await backend.client.command({ query: sql, query_params: params ?? {} });
+    } catch (err) {
+      throw wrap(err);
+    }
+  };
   return {
     kind: backend.kind,
     target: backend.target,
     database,
     table,
     migration,
-    migrate: () => (open(), remigrate()),
+    migrate: async () => (open(), remigrate()),
     writer: (o) => (open(), createWriter(backend, table, o)),
     query,
-    report: (name, o = {}) => {
+    command,
+    report: async (name, o = {}) => {
       const q = buildReport(name, { ...o, database });
       return query(q.sql, q.params);
     },

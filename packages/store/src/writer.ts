@@ -1,11 +1,15 @@
 /**
  * Buffers encoded rows and inserts them in large batches: ClickHouse makes one part per insert, so
- * row-at-a-time inserts end in "too many parts". Memory stays bounded as long as the caller awaits
- * the promise write() returns when a batch is full (at most one batch buffered plus one in flight).
+ * row-at-a-time inserts end in "too many parts". Double-buffered: when a batch fills, its insert
+ * starts (chdb runs it off the JS thread) and write() returns a promise for the PREVIOUS insert, so
+ * encoding the next batch overlaps the current insert. Memory stays bounded (one batch filling, one
+ * in flight) as long as the caller awaits what write() returns. After a failed insert the writer is
+ * failed: that write promise or flush() rejects, and so does every later one.
  */
 import type { ConnectionRecord } from '@tcplens/lifecycle';
 import type { Backend } from './backend.js';
 import { encodeRecord, INSERT_COLUMNS } from './encode.js';
+import { BatchBuffer } from './batch-buffer.js';
 
 export const DEFAULT_BATCH_ROWS = 50_000;
 
@@ -20,7 +24,7 @@ export interface WriterStats {
 }
 
 export interface Writer {
-  /** Buffers one record; returns a promise (await it) when this write filled a batch. */
+  /** Buffers one record; when this write filled a batch, returns a promise to await (backpressure). */
   write(r: ConnectionRecord): void | Promise<void>;
   /** Inserts whatever is buffered and waits for every insert to finish. */
   flush(): Promise<void>;
@@ -29,31 +33,40 @@ export interface Writer {
 
 export function createWriter(backend: Backend, table: string, opts: WriterOptions = {}): Writer {
   const batchRows = Math.max(1, Math.floor(opts.batchRows ?? DEFAULT_BATCH_ROWS));
-  let lines: string[] = [];
+  let batch = new BatchBuffer();
+  let bytesHint = 1 << 20; // the next batch starts at the size the last one reached
   let inFlight: Promise<void> = Promise.resolve();
   const stats: WriterStats = { rows: 0, batches: 0 };
 
+  /** Starts inserting the filled batch; returns the promise of the insert before it. */
   function sendBuffered(): Promise<void> {
-    if (lines.length === 0) return inFlight;
-    const batch = lines;
-    lines = [];
+    const previous = inFlight;
+    if (batch.rows === 0) return previous;
+    const full = batch;
+    bytesHint = Math.max(bytesHint, full.bytes().length + 1024);
+    batch = new BatchBuffer(bytesHint);
     // Inserts run one after another, in write order; an insert error rejects this and every later
     // flush, so a failed batch is never silently skipped.
-    inFlight = inFlight.then(async () => {
-      await backend.insertRaw(table, INSERT_COLUMNS, 'JSONCompactEachRow', Buffer.from(batch.join('')));
-      stats.rows += batch.length;
+    inFlight = previous.then(async () => {
+      await backend.insertRaw(table, INSERT_COLUMNS, 'JSONCompactEachRow', full.bytes());
+      stats.rows += full.rows;
       stats.batches += 1;
     });
-    return inFlight;
+    // Observed later by write()/flush(); this only stops an unhandled-rejection crash meanwhile.
+    inFlight.catch(() => undefined);
+    return previous;
   }
 
   return {
     write(r) {
-      lines.push(encodeRecord(r));
-      if (lines.length >= batchRows) return sendBuffered();
+      batch.append(encodeRecord(r));
+      if (batch.rows >= batchRows) return sendBuffered();
       return undefined;
     },
-    flush: () => sendBuffered(),
+    flush: async () => {
+      sendBuffered();
+      await inFlight;
+    },
     stats,
   };
 }
