@@ -1,7 +1,7 @@
 import { createReadStream, statSync } from 'node:fs';
 import { readCapture, type CaptureResult } from '@tcplens/packet';
 import type { ConnectionRecord } from '@tcplens/lifecycle';
-import { openStore, type Store } from '@tcplens/store';
+import type { Store } from '@tcplens/store';
 import { CliError } from '../errors.js';
 import { Problems, STORE_OPTIONS, oneOf, parse, storeTarget } from '../options.js';
 import { Pipeline } from '../pipeline.js';
@@ -55,7 +55,8 @@ export async function analyze(args: string[]): Promise<number> {
 
   const started = Date.now();
   // Open the store first: an unwritable directory or unreachable server fails before any reading.
-  const store: Store | null = values['no-store'] ? null : await openStore(target);
+  // The store module loads the embedded ClickHouse engine: import it only when storing.
+  const store: Store | null = values['no-store'] ? null : await (await import('@tcplens/store')).openStore(target);
   try {
     const writer = store?.writer() ?? null;
     const summary = new Summary();
