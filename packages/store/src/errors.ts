@@ -9,7 +9,7 @@ export const StoreErrorCode = {
     retriable: false,
   },
   TCPLENS_ERR_STORE_LOCKED: {
-    message: 'the store {dir} is in use by another tcplens process{pid}; stop it or use another --data-dir',
+    message: 'the store {dir} is in use by another tcplens process{pid}; stop it or use another --data DIR',
     retriable: true,
   },
   TCPLENS_ERR_STORE_ONE_DIR_PER_PROCESS: {
