@@ -44,6 +44,8 @@ export class Conn {
 
   // Sensors (vantage points): interned indexes, see sensors.ts.
   sensor0 = 0;
+  /** Last packet time on the first sensor's clock (teardown_us). */
+  lastUs0 = 0;
   /** Bit i: sensor i saw this connection (sensors ≥ 31 share bit 31). */
   sensorMask = 1;
   /** Handshake clocks of the other sensors; null with one sensor. */

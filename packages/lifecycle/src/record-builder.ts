@@ -113,7 +113,7 @@ export function buildRecord(c: Conn, words: Int32Array, sensorNames: readonly st
     rst_ack: c.firstRstSide === SideBit.NONE ? null : c.firstRstAck,
     fin_rst_by: side(c.finRstSides),
     half_close_bytes: c.halfCloseBytes,
-    teardown_us: firstFinUs >= 0 ? c.lastUs - firstFinUs : null,
+    teardown_us: firstFinUs >= 0 ? c.lastUs0 - firstFinUs : null,
     orig_first_data_us: o.firstDataUs >= 0 ? o.firstDataUs - c.startUs : null,
     resp_first_data_us: r.firstDataUs >= 0 ? r.firstDataUs - c.startUs : null,
     orig_retrans: o.wsRetrans,

@@ -150,6 +150,7 @@ export class ConnectionTracker {
       return;
     }
     clockPacket(c, isOrig, flags, t);
+    if (t > c.lastUs0) c.lastUs0 = t;
     const ep = isOrig ? c.orig : c.resp;
     if (len > 0 && ep.firstDataUs < 0 && (flags & TcpFlag.RST) === 0) ep.firstDataUs = t;
     if ((flags & TcpFlag.FIN) !== 0 && ep.firstFinUs < 0) ep.firstFinUs = t;
