@@ -1,6 +1,6 @@
 /** Test helper: a complete, plausible ConnectionRecord with any field overridden. */
 import type { ConnectionRecord } from '@tcplens/lifecycle';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -67,5 +67,7 @@ export function makeRecord(over: Partial<ConnectionRecord> = {}): ConnectionReco
 
 /** One fresh directory per test file: chdb allows one data directory per process. */
 export function tempDir(prefix: string): string {
-  return mkdtempSync(join(tmpdir(), `tcplens-store-${prefix}-`));
+  const dir = mkdtempSync(join(tmpdir(), `tcplens-store-${prefix}-`));
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  return dir;
 }
