@@ -173,8 +173,9 @@ test('many interleaved connections are kept apart and all emitted', () => {
   assert.equal(tracker.openConnections, 0);
 });
 
-// docs/lifecycle.md, difference 3: a SYN captured after its SYN-ACK is not flipped back.
-test('SYN-ACK captured before its SYN: not reordered, ends as OTH', () => {
+// Zeek: port 80 flips at the SYN-ACK already, so the late SYN does not trigger the reversal
+// (the originator is INACTIVE, not SYN_ACK_SENT): OTH. The unknown-port case is in the table.
+test('SYN-ACK captured before its SYN on port 80: ends as OTH, as in Zeek', () => {
   const cv = new Conversation().s(0, 'SA', { ack: 1001 }).c(10, 'S', { seq: 1000 }).c(20, 'A');
   const { records, tracker } = run(cv.packets);
   assert.equal(records.length, 1);
