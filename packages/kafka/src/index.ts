@@ -1,0 +1,5 @@
+export { createKafka } from './kafka.js';
+export { KafkaError, KAFKA_ERRORS } from './errors.js';
+export type { KafkaErrorCode } from './errors.js';
+export { brokersForTests } from './test-broker.js';
+export type * from './types.js';
