@@ -40,7 +40,8 @@ before(async () => {
   } finally {
     // tcpdump's kernel-drop counter also counts other loopback traffic seen before its filter was
     // set, so it is not a verdict on our packets; the per-connection checks below are.
-    await cap.stop();
+    const stats = await cap.stop();
+    console.log(`# tcpdump: ${JSON.stringify(stats)}`);
     await v4.close();
     await v6.close();
   }
@@ -50,7 +51,7 @@ before(async () => {
   streams = await tsharkStreams(file);
 });
 
-after(() => rmSync(dir, { recursive: true, force: true }));
+after(() => { if (!process.env['TCPLENS_KEEP']) rmSync(dir, { recursive: true, force: true }); });
 
 const recordFor = (s: ScenarioResult): Record<string, unknown> | undefined =>
   records.find((r) => r['orig_p'] === s.clientPort && r['resp_p'] === s.serverPort);

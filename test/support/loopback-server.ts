@@ -137,3 +137,13 @@ export function closed(sock: net.Socket, timeoutMs = 5000): Promise<NodeJS.Errno
     });
   });
 }
+
+/** A UDP port nobody listens on (bound, read, released). */
+export async function freeUdpPort(): Promise<number> {
+  const { createSocket } = await import('node:dgram');
+  const s = createSocket('udp4');
+  await new Promise<void>((resolve) => s.bind(0, '127.0.0.1', resolve));
+  const port = s.address().port;
+  await new Promise<void>((resolve) => s.close(() => resolve()));
+  return port;
+}

@@ -24,7 +24,7 @@ test('the capture filter names every port once and refuses an empty list', () =>
   assert.throws(() => captureFilter([]), /must not be empty/);
   assert.throws(() => captureFilter([70000]), /bad port/);
   const args = tcpdumpArgs({ ports: [1], file: 'o.pcap', snaplen: 128, maxPackets: 10 });
-  assert.deepEqual(args, ['-i', 'lo', '-n', '-U', '-w', 'o.pcap', '-s', '128', '--immediate-mode', '-c', '10', 'tcp and (port 1)']);
+  assert.deepEqual(args, ['-i', 'lo', '-n', '-U', '-w', 'o.pcap', '-s', '128', '--immediate-mode', '-B', '32768', '-c', '10', 'tcp and (port 1)']);
 });
 
 test('decimal seconds are parsed without float rounding', () => {
