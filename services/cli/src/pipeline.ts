@@ -32,9 +32,12 @@ export class Pipeline {
     if (this.builder.size === 0) return;
     const batch = this.reader.open(this.builder.finish());
     const cursor = batch.packets();
+    // The batch says which sensor saw its packets; with several sensors (the distributed path)
+    // the tracker merges their views of one connection.
+    const sensor = this.tracker.sensorIndex(batch.sensorId);
     let lastUs = 0;
     while (cursor.next()) {
-      this.tracker.process(cursor);
+      this.tracker.process(cursor, sensor);
       lastUs = cursor.tsSec * 1e6 + Math.floor(cursor.tsNsec / 1000);
     }
     this.packets += batch.count;
