@@ -83,6 +83,15 @@ export async function analyze(args: string[]): Promise<number> {
     };
     if (format === 'zeek') out.push(zeekHeader(new Date()));
 
+    // Ctrl-C (e.g. ending `tcpdump -w - | tcplens analyze -`) stops the reading, not the program:
+    // what was read is analysed, stored and summarised. A second Ctrl-C exits at once.
+    const stop = new AbortController();
+    const onSigint = (): void => {
+      if (stop.signal.aborted) process.exit(130);
+      stop.abort();
+      process.stderr.write('tcplens: interrupted; finishing with the packets read so far (Ctrl-C again to quit)\n');
+    };
+    process.on('SIGINT', onSigint);
     const progress = new Progress(process.stderr, totalBytes);
     const inputs: InputReport[] = [];
     const decodeProblems: Record<string, number> = {};
@@ -93,7 +102,8 @@ export async function analyze(args: string[]): Promise<number> {
       const label = name === '-' ? '(stdin)' : name;
       let result: CaptureResult;
       try {
-        result = await readCapture(paced(source, settle), pipeline.push, {
+        if (stop.signal.aborted) break;
+        result = await readCapture(paced(source, settle, stop.signal), pipeline.push, {
           onProgress: (bytes, packets) => progress.update(bytesBefore + bytes, packetsBefore + packets),
         });
       } catch (err) {
@@ -111,9 +121,10 @@ export async function analyze(args: string[]): Promise<number> {
       if (totalBytes !== null && name !== '-') bytesBefore += statSync(name).size;
       inputs.push({ name: label, format: result.format, compressed: result.compressed, packets: result.packets, tcpPackets: result.tcpPackets, truncated: result.truncated, truncatedBytes: result.truncatedBytes });
       for (const [k, v] of Object.entries(result.stats.reasons)) decodeProblems[k] = (decodeProblems[k] ?? 0) + v;
-      if (result.truncated) process.stderr.write(`tcplens: warning: ${label} is truncated; the packets before the cut were analysed\n`);
+      if (result.truncated && !stop.signal.aborted) process.stderr.write(`tcplens: warning: ${label} is truncated; the packets before the cut were analysed\n`);
     }
     progress.done();
+    process.off('SIGINT', onSigint);
     pipeline.finish();
     if (format === 'zeek') out.push(zeekFooter(new Date()));
     await settle();
@@ -136,8 +147,9 @@ export async function analyze(args: string[]): Promise<number> {
   }
 }
 
-async function* paced(source: AsyncIterable<Uint8Array>, settle: () => Promise<void>): AsyncGenerator<Uint8Array> {
+async function* paced(source: AsyncIterable<Uint8Array>, settle: () => Promise<void>, stop: AbortSignal): AsyncGenerator<Uint8Array> {
   for await (const chunk of source) {
+    if (stop.aborted) return; // leaving the loop closes the source
     await settle();
     yield chunk as Uint8Array;
   }
