@@ -1,0 +1,124 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createKafka } from './kafka.js';
+import { brokersForTests } from './test-broker.js';
+import { brokersOrSkip, uniqueTopic, waitFor } from './test-support.js';
+import type { ConsumedBatch } from './types.js';
+
+const found = await brokersForTests();
+const KEYS = 100;
+
+/** Value of message `seq` of key `k`: both readable back, so arrival can be checked independently. */
+const valueOf = (k: number, seq: number) => Buffer.from(`k${k}#${seq}`);
+
+test('10,000 keyed messages through an idempotent producer arrive exactly once, in order per key', { timeout: 120_000 }, async (t) => {
+  const brokers = brokersOrSkip(t, found);
+  if (!brokers) return;
+  const kafka = createKafka({ brokers, clientId: 'test-produce-consume' });
+  const topic = uniqueTopic('exactly-once');
+  const admin = await kafka.admin();
+  assert.equal(await admin.createTopic(topic, 3), true);
+
+  const producer = await kafka.producer({ idempotent: true, acks: 'all' });
+  const total = 10_000;
+  const perKey = total / KEYS;
+  // Sent in 10 sends of 1,000, message i has key i % KEYS and is that key's message number i / KEYS.
+  for (let from = 0; from < total; from += 1000) {
+    const batch = [];
+    for (let i = from; i < from + 1000; i++) batch.push({ key: Buffer.from(`k${i % KEYS}`), value: valueOf(i % KEYS, Math.floor(i / KEYS)) });
+    await producer.send(topic, batch);
+  }
+  await producer.disconnect();
+
+  const seen = new Map<string, number[]>(); // key -> seq numbers in arrival order
+  const partitionOfKey = new Map<string, number>();
+  let received = 0;
+  const consumer = await kafka.consumer({ groupId: `${topic}-g` });
+  await consumer.subscribe(topic);
+  await consumer.run({
+    eachBatch: async (b: ConsumedBatch) => {
+      for (const m of b.messages) {
+        const key = m.key?.toString() ?? 'null';
+        const [vk, seq] = (m.value?.toString() ?? '').split('#');
+        assert.equal(vk, key, 'value belongs to its key');
+        const prev = partitionOfKey.get(key);
+        assert.ok(prev === undefined || prev === b.partition, `key ${key} seen on partitions ${prev} and ${b.partition}`);
+        partitionOfKey.set(key, b.partition);
+        const list = seen.get(key) ?? [];
+        list.push(Number(seq));
+        seen.set(key, list);
+        received++;
+      }
+    },
+  });
+  await waitFor('10,000 messages', () => received >= total, 60_000);
+  await new Promise((r) => setTimeout(r, 1000)); // a duplicate would arrive now
+  await consumer.disconnect();
+
+  assert.equal(received, total);
+  assert.equal(seen.size, KEYS);
+  const expected = Array.from({ length: perKey }, (_, i) => i);
+  for (const [key, seqs] of seen) assert.deepEqual(seqs, expected, `key ${key}: every message once, in send order`);
+  assert.ok(new Set(partitionOfKey.values()).size > 1, 'keys are spread over the partitions');
+
+  await admin.deleteTopic(topic);
+  assert.equal((await admin.listTopics()).includes(topic), false);
+  await admin.disconnect();
+});
+
+test('gzip round trip keeps keys, values and timestamps; createTopic reports an existing topic', { timeout: 60_000 }, async (t) => {
+  const brokers = brokersOrSkip(t, found);
+  if (!brokers) return;
+  const kafka = createKafka({ brokers, clientId: 'test-gzip' });
+  const topic = uniqueTopic('gzip');
+  const admin = await kafka.admin();
+  assert.equal(await admin.createTopic(topic, 1), true);
+  assert.equal(await admin.createTopic(topic, 1), false);
+  assert.ok((await admin.listTopics()).includes(topic));
+
+  const producer = await kafka.producer({ compression: 'gzip' });
+  const t0 = Date.UTC(2024, 0, 2, 3, 4, 5, 678);
+  const big = Buffer.alloc(64 * 1024, 'abc'); // compressible, larger than one socket read
+  const msgs = Array.from({ length: 50 }, (_, i) => ({ key: Buffer.from([i, 255, 0]), value: Buffer.concat([Buffer.from([i]), big]), timestampMs: t0 + i }));
+  await producer.send(topic, msgs);
+  await producer.disconnect();
+
+  const got: { key: Buffer | null; value: Buffer | null; ts: number; offset: string }[] = [];
+  let nextOffset = '';
+  const consumer = await kafka.consumer({ groupId: `${topic}-g` });
+  await consumer.subscribe(topic);
+  await consumer.run({
+    autoCommit: false,
+    eachBatch: async (b) => {
+      for (const m of b.messages) got.push({ key: m.key, value: m.value, ts: m.timestampMs, offset: m.offset });
+      nextOffset = b.nextOffset;
+      await consumer.commit([{ topic, partition: b.partition, offset: b.nextOffset }]);
+    },
+  });
+  await waitFor('50 messages', () => got.length >= 50, 30_000);
+  await consumer.disconnect();
+  assert.equal(got.length, 50);
+  for (let i = 0; i < 50; i++) {
+    assert.deepEqual(got[i]?.key, Buffer.from([i, 255, 0]));
+    assert.ok(got[i]?.value?.equals(msgs[i]!.value), `value ${i}`);
+    assert.equal(got[i]?.ts, t0 + i);
+    assert.equal(got[i]?.offset, String(i));
+  }
+  assert.equal(nextOffset, '50');
+
+  // The committed offset is the group's restart point: a new member of the group reads nothing old.
+  const again = await kafka.consumer({ groupId: `${topic}-g` });
+  await again.subscribe(topic);
+  let reread = 0;
+  await again.run({ eachBatch: async (b) => void (reread += b.messages.length) });
+  await waitFor('assignment', () => (again.assignment().get(topic)?.length ?? 0) === 1, 30_000);
+  const p2 = await kafka.producer();
+  await p2.send(topic, [{ key: Buffer.from('late'), value: Buffer.from('x') }]);
+  await p2.disconnect();
+  await waitFor('the one new message', () => reread >= 1, 30_000);
+  await new Promise((r) => setTimeout(r, 500));
+  assert.equal(reread, 1);
+  await again.disconnect();
+  await admin.deleteTopic(topic);
+  await admin.disconnect();
+});
