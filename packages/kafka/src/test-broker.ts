@@ -59,14 +59,17 @@ async function find(): Promise<BrokersForTests> {
   else reasons.push('no Docker engine');
   // -----------------------------------------------------------------------------------------------
 
+  let logTail = '';
   try {
     return { brokers: [await localBroker().start()], source: 'local' };
   } catch (e) {
     const err = e as { message?: string; stderr?: string };
-    reasons.push(`deploy/kafka/local.sh start failed: ${(err.stderr || err.message || String(e)).trim().slice(-2000)}`);
+    const lines = (err.stderr || err.message || String(e)).trim().split('\n');
+    reasons.push(`deploy/kafka/local.sh start failed: ${lines[lines.length - 1]}`);
+    logTail = lines.slice(-20).join('\n');
   }
   const why = `no Kafka broker for integration tests (${reasons.join('; ')})`;
-  if (inCi()) throw new KafkaError('TCPLENS_ERR_KAFKA_UNREACHABLE', `${why}; CI=true requires a real broker`);
+  if (inCi()) throw new KafkaError('TCPLENS_ERR_KAFKA_UNREACHABLE', `${why}; CI=true requires a real broker\n${logTail}`);
   return { skip: why };
 }
 
