@@ -1,14 +1,23 @@
-import { analyze, ANALYZE_USAGE } from './commands/analyze.js';
-import { query, QUERY_USAGE } from './commands/query.js';
-import { report, REPORT_USAGE } from './commands/report.js';
+import { ANALYZE_USAGE, QUERY_USAGE, REPORT_USAGE, RUN_USAGE } from './usage.js';
 import { isUserError } from './errors.js';
 
-const COMMANDS = { analyze, query, report } as const;
+/**
+ * Commands load lazily: the embedded ClickHouse engine (chdb) and the libpcap binding are loaded
+ * only by the commands that use them (`analyze --no-store` never maps libchdb).
+ */
+const COMMANDS = {
+  analyze: async (a: string[]) => (await import('./commands/analyze.js')).analyze(a),
+  run: async (a: string[]) => (await import('./commands/run.js')).run(a),
+  query: async (a: string[]) => (await import('./commands/query.js')).query(a),
+  report: async (a: string[]) => (await import('./commands/report.js')).report(a),
+} as const;
 type Command = keyof typeof COMMANDS;
 
 const USAGE = `tcplens — TCP connection lifecycles from packet captures, queryable in SQL
 
 ${ANALYZE_USAGE}
+
+${RUN_USAGE}
 
 ${QUERY_USAGE}
 

@@ -46,6 +46,12 @@ export class Pipeline {
     this.tracker.advance(lastUs);
   }
 
+  /** Expires connections up to `nowUs` when no packet has moved time forward (live capture, idle). */
+  advance(nowUs: number): void {
+    this.drain();
+    this.tracker.advance(nowUs);
+  }
+
   /** End of input: every connection still in the table is emitted. */
   finish(): void {
     this.drain();

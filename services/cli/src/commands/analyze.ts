@@ -3,6 +3,7 @@ import { readCapture, type CaptureResult } from '@tcplens/packet';
 import type { ConnectionRecord } from '@tcplens/lifecycle';
 import type { Store } from '@tcplens/store';
 import { CliError } from '../errors.js';
+import { ANALYZE_USAGE } from '../usage.js';
 import { Problems, STORE_OPTIONS, oneOf, parse, storeTarget } from '../options.js';
 import { Pipeline } from '../pipeline.js';
 import { Summary } from '../output/summary.js';
@@ -12,10 +13,6 @@ import { zeekFooter, zeekHeader, zeekLine } from '../output/format-zeek.js';
 import { LineSink } from '../output/line-sink.js';
 import { Progress } from '../output/progress.js';
 
-export const ANALYZE_USAGE = `usage: tcplens analyze [--data DIR | --clickhouse URL] [--format summary|json|zeek] [--no-store]
-                       [--sensor-id ID] FILE... | -
-  Reads pcap/pcapng captures (gzip too; - for stdin), rebuilds every TCP connection, stores one
-  record per connection (embedded store in ./tcplens-data unless told otherwise) and prints them.`;
 
 const FORMATS = ['summary', 'json', 'zeek'] as const;
 

@@ -1,8 +1,7 @@
 import { openStore, formatCsv, formatJson, formatTable, type QueryResult } from '@tcplens/store';
+import { QUERY_USAGE } from '../usage.js';
 import { Problems, STORE_OPTIONS, oneOf, parse, storeTarget } from '../options.js';
 
-export const QUERY_USAGE = `usage: tcplens query [--data DIR | --clickhouse URL] [--format table|csv|json] "SQL"
-  Runs SQL on the store (table tcplens.connections; see docs/schema.md).`;
 
 export const OUTPUT_FORMATS = ['table', 'csv', 'json'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];

@@ -1,13 +1,8 @@
 import { openStore, buildReport, REPORT_NAMES, type ReportName } from '@tcplens/store';
+import { REPORT_USAGE } from '../usage.js';
 import { Problems, STORE_OPTIONS, oneOf, parse, storeTarget } from '../options.js';
 import { OUTPUT_FORMATS, render } from './query.js';
 
-export const REPORT_USAGE = `usage: tcplens report latency|resets|states [--since DURATION] [--server ADDR[:PORT]]
-                      [--format table|csv|json] [--data DIR | --clickhouse URL]
-  latency: handshake latency p50/p90/p99 per server (server leg, client leg, whole)
-  resets:  RST teardowns per server by sender and phase
-  states:  connections by conn_state and how they ended
-  --since 15m|2h|7d counts back from the newest connection in the store.`;
 
 export async function report(args: string[]): Promise<number> {
   const { values, positionals } = parse(args, {

@@ -1,0 +1,59 @@
+/**
+ * `tcplens run`: live capture through the project's libpcap binding on lo, tracked and stored in one
+ * process, while the test makes connections whose outcome it knows. The records must match.
+ */
+import { test } from 'node:test';
+import { strict as assert } from 'node:assert';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, loopbackServer } from '../support/loopback-server.js';
+import { clientReset, normalClose, refused, serverClosesFirst, type ScenarioResult } from '../support/scenarios.js';
+import { integration } from '../support/requirements.js';
+import { TCPLENS_BIN, tcplens } from '../support/tcplens-cli.js';
+
+const req = integration([], true);
+
+test('tcplens run captures live on lo and stores every connection with its outcome', req, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tcplens-run-'));
+  try {
+    const srv = await loopbackServer('127.0.0.1');
+    const closed = await freePort('127.0.0.1');
+    const data = join(dir, 'store');
+    const child = spawn(process.execPath, [TCPLENS_BIN, 'run', '--interface', 'lo', '--filter', `tcp port ${srv.port} or tcp port ${closed}`, '--data', data, '--sensor-id', 'host-a'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    const capturing = new Promise<void>((resolve, reject) => {
+      child.stderr.setEncoding('utf8').on('data', (d: string) => {
+        stderr += d;
+        if (stderr.includes('capturing on')) resolve();
+      });
+      child.once('exit', (code) => reject(new Error(`tcplens run exited early (${code}): ${stderr}`)));
+    });
+    await capturing;
+    const done: ScenarioResult[] = [];
+    done.push(await normalClose(srv), await clientReset(srv), await refused(closed), await serverClosesFirst(srv), await normalClose(srv));
+    await srv.close();
+    await new Promise((r) => setTimeout(r, 300)); // the capture thread hands over batches every 100 ms
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    assert.equal(await exited, 0, stderr);
+    assert.match(stdout, new RegExp(`Connections: ${done.length}\\b`));
+    assert.match(stdout, /kernel drops 0/);
+
+    const q = await tcplens(['query', '--data', data, '--format', 'json', 'SELECT orig_p, resp_p, conn_state, rst_by, rst_phase, sensor_id, handshake_us FROM tcplens.connections']);
+    assert.equal(q.code, 0, q.stderr);
+    const rows = q.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    assert.equal(rows.length, done.length);
+    for (const s of done) {
+      const r = rows.find((x) => x['orig_p'] === s.clientPort && x['resp_p'] === s.serverPort);
+      assert.ok(r, `${s.name}: no stored record`);
+      assert.deepEqual([r['conn_state'], r['rst_by'], r['rst_phase'], r['sensor_id']], [s.expected.conn_state, s.expected.rst_by, s.expected.rst_phase, 'host-a'], s.name);
+      if (s.expected.conn_state !== 'REJ') assert.ok(typeof r['handshake_us'] === 'number' && r['handshake_us'] > 0, `${s.name}: handshake timed`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
