@@ -1,5 +1,6 @@
 export { createKafka } from './kafka.js';
 export { KafkaError, KAFKA_ERRORS } from './errors.js';
 export type { KafkaErrorCode } from './errors.js';
-export { brokersForTests } from './test-broker.js';
+export { brokersForTests, localBroker } from './test-broker.js';
+export type { BrokersForTests, BrokerSource } from './test-broker.js';
 export type * from './types.js';
