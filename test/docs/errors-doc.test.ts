@@ -9,20 +9,21 @@ import { LifecycleErrorCode } from '@tcplens/lifecycle';
 import { StoreErrorCode } from '@tcplens/store';
 import { CLI_ERRORS } from '@tcplens/cli';
 import { CaptureErrorCode } from '@tcplens/capture';
+import { KAFKA_ERRORS } from '@tcplens/kafka';
 import { REPO_ROOT } from '../support/tcplens-cli.js';
 
 test('docs/errors.md lists exactly the codes of every error table, each with its retriable flag', () => {
-  const tables = [CLI_ERRORS, PacketErrorCode, WIRE_ERRORS, LifecycleErrorCode, StoreErrorCode, CaptureErrorCode];
-  const expected = new Map<string, boolean>();
+  const tables = [CLI_ERRORS, PacketErrorCode, WIRE_ERRORS, LifecycleErrorCode, StoreErrorCode, CaptureErrorCode, KAFKA_ERRORS];
+  const expected = new Map<string, boolean | string>();
   for (const t of tables) {
-    for (const [code, v] of Object.entries(t as Record<string, { retriable: boolean }>)) {
+    for (const [code, v] of Object.entries(t as Record<string, { retriable: boolean | string }>)) {
       assert.ok(!expected.has(code), `${code} is defined by two packages`);
       expected.set(code, v.retriable);
     }
   }
   const doc = readFileSync(join(REPO_ROOT, 'docs/errors.md'), 'utf8');
-  const documented = new Map<string, boolean>();
-  for (const m of doc.matchAll(/^\| `(TCPLENS_ERR_[A-Z0-9_]+)` \| (yes|no) \|/gm)) documented.set(m[1]!, m[2] === 'yes');
+  const documented = new Map<string, boolean | string>();
+  for (const m of doc.matchAll(/^\| `(TCPLENS_ERR_[A-Z0-9_]+)` \| (yes|no|from cause) \|/gm)) documented.set(m[1]!, m[2] === 'yes' ? true : m[2] === 'no' ? false : m[2]!);
   assert.deepEqual([...documented.keys()].sort(), [...expected.keys()].sort());
   for (const [code, retriable] of expected) assert.equal(documented.get(code), retriable, `${code} retriable`);
 });
