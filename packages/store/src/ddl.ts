@@ -8,8 +8,9 @@ import { COLUMNS, columnDdl } from './columns.js';
  * Schema version this code writes. Bump it when a migration step is added; a store with a higher
  * version was written by a newer tcplens and is refused (TCPLENS_ERR_STORE_TOO_NEW).
  *   1: tcplens.connections with the columns of COLUMNS, tcplens.schema_version.
+ *   2: the per-minute rollup tcplens.connections_1m and its materialized view (rollup.ts).
  */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 export const CONNECTIONS_TABLE = 'connections';
 export const SCHEMA_VERSION_TABLE = 'schema_version';

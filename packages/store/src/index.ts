@@ -12,3 +12,8 @@ export { formatTable, formatCsv, formatJson } from './format.js';
 export { buildReport, REPORT_NAMES, type ReportName, type ReportOptions, type ReportQuery } from './reports.js';
 export { parseSince, parseServer, type ServerFilter } from './report-args.js';
 export { renderColumnsMarkdown } from './schema-doc.js';
+export {
+  ROLLUP_TABLE, ROLLUP_VIEW, ROLLUP_COLUMNS, DEFAULT_ROLLUP_TTL_DAYS, createRollupSql, createRollupViewSql, rollupSelectSql,
+  type RollupColumn,
+} from './rollup.js';
+export { SERVER_TEXT } from './reports.js';

@@ -12,11 +12,14 @@ import {
 } from './ddl.js';
 import { StoreError, queryError } from './errors.js';
 import { runQuery } from './query.js';
+import { migrateRollup } from './migrate-rollup.js';
 
 export interface MigrateOptions {
   database: string;
   /** Applied to a new table; on an existing table only when given (0 removes the TTL). */
   ttlDays?: number;
+  /** The same for the rollup table (default 365 days for a new one). */
+  rollupTtlDays?: number;
 }
 
 export interface MigrationReport {
@@ -27,6 +30,11 @@ export interface MigrationReport {
   /** Columns present in the table but unknown to this code: kept, never dropped. */
   extraColumns: string[];
   ttlDays: number;
+  rollupTtlDays: number;
+  /** Materialized views recreated because their SELECT differed from the code's. */
+  replacedViews: string[];
+  /** Stored connections copied into a newly created rollup table. */
+  backfilledRows: number;
 }
 
 export async function migrate(client: ClickHouseClient, opts: MigrateOptions): Promise<MigrationReport> {
@@ -76,6 +84,9 @@ async function migrateUnwrapped(client: ClickHouseClient, opts: MigrateOptions):
   const extraColumns = [...have.keys()].filter((n) => !known.has(n));
 
   const ttlDays = await applyTtl(client, db, opts.ttlDays);
+  const rollup = await migrateRollup(client, db, existing, opts.rollupTtlDays);
+  createdTables.push(...rollup.createdTables);
+  addedColumns.push(...rollup.addedColumns);
 
   if (stored < SCHEMA_VERSION) {
     await client.insert({
@@ -84,7 +95,10 @@ async function migrateUnwrapped(client: ClickHouseClient, opts: MigrateOptions):
       format: 'JSONEachRow',
     });
   }
-  return { fromVersion: stored, toVersion: SCHEMA_VERSION, createdTables, addedColumns, extraColumns, ttlDays };
+  return {
+    fromVersion: stored, toVersion: SCHEMA_VERSION, createdTables, addedColumns, extraColumns, ttlDays,
+    rollupTtlDays: rollup.rollupTtlDays, replacedViews: rollup.replacedViews, backfilledRows: rollup.backfilledRows,
+  };
 }
 
 async function tableNames(client: ClickHouseClient, db: string): Promise<Set<string>> {

@@ -33,7 +33,7 @@ export interface ReportQuery {
 }
 
 /** "1.2.3.4:443" for IPv4-mapped addresses, "[2001:db8::1]:443" otherwise. */
-const SERVER_TEXT =
+export const SERVER_TEXT =
   "if(startsWith(toString(resp_h), '::ffff:') AND position(toString(resp_h), '.') > 0, " +
   "concat(substring(toString(resp_h), 8), ':', toString(resp_p)), " +
   "concat('[', toString(resp_h), ']:', toString(resp_p)))";

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { COLUMNS } from './columns.js';
-import { COLUMNS_BEGIN, COLUMNS_END, renderColumnsMarkdown } from './schema-doc.js';
+import { COLUMNS_BEGIN, COLUMNS_END, ROLLUP_BEGIN, ROLLUP_END, renderColumnsMarkdown, renderRollupColumnsMarkdown } from './schema-doc.js';
+import { ROLLUP_COLUMNS } from './rollup.js';
 import { StoreErrorCode } from './errors.js';
 import { openStore, type Store } from './store.js';
 import { makeRecord, tempDir } from './test-records.js';
@@ -18,6 +19,13 @@ describe('docs/schema.md', () => {
     const expected = COLUMNS.map((c) => [c.name, 'default' in c ? `${c.type} DEFAULT ${c.default}` : c.type]);
     assert.deepEqual(listed, expected);
     assert.equal(block.trim(), renderColumnsMarkdown(), 'regenerate with: node packages/store/dist/write-schema-doc.js');
+  });
+
+  it('lists exactly the rollup columns of rollup.ts, in order, with their types', () => {
+    const block = doc.slice(doc.indexOf(ROLLUP_BEGIN) + ROLLUP_BEGIN.length, doc.indexOf(ROLLUP_END));
+    const listed = [...block.matchAll(/^\| `([^`]+)` \| `([^`]+)` \|/gm)].map((m) => [m[1], m[2]]);
+    assert.deepEqual(listed, ROLLUP_COLUMNS.map((c) => [c.name, c.type]));
+    assert.equal(block.trim(), renderRollupColumnsMarkdown(), 'regenerate with: node packages/store/dist/write-schema-doc.js');
   });
 
   it('lists exactly the error codes of errors.ts', () => {

@@ -30,11 +30,14 @@ const isCode = (code: string) => (e: unknown) => {
 describe('migrate', () => {
   it('creates database, tables and version row; a second migrate changes nothing', async () => {
     const s = await open('m1');
-    assert.deepEqual(s.migration.createdTables.sort(), ['connections', 'schema_version']);
+    assert.deepEqual(s.migration.createdTables.sort(), ['connections', 'connections_1m', 'connections_1m_mv', 'schema_version']);
     assert.equal(s.migration.fromVersion, 0);
     assert.equal(s.migration.toVersion, SCHEMA_VERSION);
     const again = await s.migrate();
-    assert.deepEqual(again, { fromVersion: SCHEMA_VERSION, toVersion: SCHEMA_VERSION, createdTables: [], addedColumns: [], extraColumns: [], ttlDays: 30 });
+    assert.deepEqual(again, {
+      fromVersion: SCHEMA_VERSION, toVersion: SCHEMA_VERSION, createdTables: [], addedColumns: [], extraColumns: [], ttlDays: 30,
+      rollupTtlDays: 365, replacedViews: [], backfilledRows: 0,
+    });
     const v = await s.query('SELECT version FROM m1.schema_version');
     assert.deepEqual(v.rows, [{ version: SCHEMA_VERSION }]);
     const cols = await s.query("SELECT name, type FROM system.columns WHERE database = 'm1' AND table = 'connections' ORDER BY position");
@@ -45,6 +48,9 @@ describe('migrate', () => {
 
   it('adds missing columns to an older table, in place, keeping its rows and extra columns', async () => {
     const s = await open('m2');
+    // A version-1 store: no rollup yet.
+    await s.command('DROP VIEW m2.connections_1m_mv');
+    await s.command('DROP TABLE m2.connections_1m');
     await s.command('DROP TABLE m2.connections');
     // An "older" table: only a few of today's columns, plus one column this code does not know.
     await s.command(
@@ -56,6 +62,8 @@ describe('migrate', () => {
     const expectedAdded = COLUMNS.map((c) => c.name).filter((n) => !['uid', 'ts', 'resp_h', 'resp_p'].includes(n));
     assert.deepEqual(r.addedColumns, expectedAdded);
     assert.deepEqual(r.extraColumns, ['legacy']);
+    assert.deepEqual(r.createdTables, ['connections_1m', 'connections_1m_mv']);
+    assert.equal(r.backfilledRows, 1);
     const cols = await s.query("SELECT name FROM system.columns WHERE database = 'm2' AND table = 'connections' ORDER BY position");
     assert.deepEqual(cols.rows.map((x) => x['name']), [...COLUMNS.map((c) => c.name), 'legacy']);
     const old = await s.query("SELECT uid, legacy, history, handshake_us FROM m2.connections WHERE uid = 'Cold'");

@@ -6,7 +6,7 @@ import type { Backend } from './backend.js';
 import { openChdb, openUrl, networkOrQueryError } from './backend.js';
 import { CONNECTIONS_TABLE, DEFAULT_DATABASE, isIdentifier } from './ddl.js';
 import { StoreError, queryError } from './errors.js';
-import { migrate, type MigrationReport } from './migrate.js';
+import { migrate, type MigrateOptions, type MigrationReport } from './migrate.js';
 import { runQuery, type QueryParams, type QueryResult } from './query.js';
 import { buildReport, type ReportName, type ReportOptions } from './reports.js';
 import { createWriter, type Writer, type WriterOptions } from './writer.js';
@@ -23,6 +23,9 @@ export interface StoreOptions {
   /** Days to keep rows (by ts); 0 keeps them forever. Default 30 for a new table; an existing
    *  table's TTL changes only when this is given. */
   ttlDays?: number;
+  /** Days to keep per-minute rollup rows (connections_1m); 0 keeps them forever. Default 365 for a
+   *  new table; an existing table's TTL changes only when this is given. */
+  rollupTtlDays?: number;
 }
 
 export interface Store {
@@ -52,6 +55,9 @@ function validate(opts: StoreOptions): void {
   if (opts.ttlDays !== undefined && !(Number.isInteger(opts.ttlDays) && opts.ttlDays >= 0)) {
     problems.push(`ttlDays ${opts.ttlDays} must be a whole number of days, 0 for no TTL`);
   }
+  if (opts.rollupTtlDays !== undefined && !(Number.isInteger(opts.rollupTtlDays) && opts.rollupTtlDays >= 0)) {
+    problems.push(`rollupTtlDays ${opts.rollupTtlDays} must be a whole number of days, 0 for no TTL`);
+  }
   if (opts.url !== undefined && !/^https?:\/\//.test(opts.url)) {
     problems.push(`url ${JSON.stringify(opts.url)} must start with http:// or https://`);
   }
@@ -64,7 +70,9 @@ export async function openStore(opts: StoreOptions = {}): Promise<Store> {
   validate(opts);
   const database = opts.database ?? DEFAULT_DATABASE;
   const backend: Backend = opts.url !== undefined ? await openUrl(opts.url) : await openChdb(opts.dataDir ?? DEFAULT_DATA_DIR);
-  const migrateOpts = opts.ttlDays === undefined ? { database } : { database, ttlDays: opts.ttlDays };
+  const migrateOpts: MigrateOptions = { database };
+  if (opts.ttlDays !== undefined) migrateOpts.ttlDays = opts.ttlDays;
+  if (opts.rollupTtlDays !== undefined) migrateOpts.rollupTtlDays = opts.rollupTtlDays;
   let migration: MigrationReport;
   try {
     migration = await migrate(backend.client, migrateOpts);
