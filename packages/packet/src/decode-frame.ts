@@ -1,7 +1,7 @@
 import type { DecodeReasonName, DecodeStats } from './decode-stats.js';
 import { decodeIpv4 } from './ipv4.js';
 import { decodeIpv6 } from './ipv6.js';
-import { ETHERTYPE_IPV4, ETHERTYPE_IPV6, LINK_DECODERS, type LinkResult } from './link-layers.js';
+import { ETHERTYPE_IPV4, ETHERTYPE_IPV6, LINK_DECODERS, type LinkDecoder, type LinkResult } from './link-layers.js';
 import type { MutableTcpPacket } from './mutable-tcp-packet.js';
 
 export type NetDecoder = (
@@ -15,6 +15,18 @@ export const NET_DECODERS: ReadonlyMap<number, NetDecoder> = new Map([
 ]);
 
 const link: LinkResult = { netOff: 0, etherType: 0 };
+/** One-entry cache of the link decoder: a capture has one link type (pcapng: nearly always). */
+let cachedLinkType = -1;
+let cachedLinkDecoder: LinkDecoder | undefined;
+
+function linkDecoderFor(linkType: number): LinkDecoder | undefined {
+  const d = LINK_DECODERS.get(linkType);
+  if (d !== undefined) {
+    cachedLinkType = linkType;
+    cachedLinkDecoder = d;
+  }
+  return d;
+}
 
 /**
  * Decodes one captured frame b[off, off+capLen) whose length on the wire was origLen. Returns true
@@ -26,7 +38,7 @@ export function decodeFrameAt(
   tsSec: number, tsNsec: number, out: MutableTcpPacket, stats: DecodeStats,
 ): boolean {
   stats.packets++;
-  const decodeLink = LINK_DECODERS.get(linkType);
+  const decodeLink = linkType === cachedLinkType ? cachedLinkDecoder : linkDecoderFor(linkType);
   if (decodeLink === undefined) {
     stats.reasons.unknown_link_type++;
     stats.unknownLinkTypes[linkType] = (stats.unknownLinkTypes[linkType] ?? 0) + 1;
@@ -35,13 +47,14 @@ export function decodeFrameAt(
   const end = off + capLen;
   let reason = decodeLink(b, off, end, link);
   if (reason === undefined) {
-    const decodeNet = NET_DECODERS.get(link.etherType);
-    if (decodeNet === undefined) {
-      reason = 'unknown_ethertype';
-    } else {
-      const wireLen = (origLen > capLen ? origLen : capLen) - (link.netOff - off);
-      reason = decodeNet(b, link.netOff, end, wireLen, out, stats);
-    }
+    // The two network decoders are called directly (NET_DECODERS is the same table, for callers):
+    // a Map lookup per packet costs as much as the IPv4 header checks.
+    const type = link.etherType;
+    const netOff = link.netOff;
+    const wireLen = (origLen > capLen ? origLen : capLen) - (netOff - off);
+    if (type === ETHERTYPE_IPV4) reason = decodeIpv4(b, netOff, end, wireLen, out, stats);
+    else if (type === ETHERTYPE_IPV6) reason = decodeIpv6(b, netOff, end, wireLen, out, stats);
+    else reason = 'unknown_ethertype';
   }
   if (reason !== undefined) {
     stats.reasons[reason]++;

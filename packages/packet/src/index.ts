@@ -7,6 +7,7 @@ export { decodeFrame, decodeFrameAt, NET_DECODERS } from './decode-frame.js';
 export { LINK_DECODERS } from './link-layers.js';
 export { formatAddress } from './ip-address.js';
 export { readCapture, type CaptureResult, type ReadCaptureOptions } from './read-capture.js';
+export { readCaptureFile } from './read-capture-file.js';
 export { PcapParser } from './pcap-parser.js';
 export { PcapngParser } from './pcapng-parser.js';
 export type { CaptureParser, OnTcp } from './capture-parser.js';

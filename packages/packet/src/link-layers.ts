@@ -14,8 +14,10 @@ export type LinkDecoder = (b: Uint8Array, off: number, end: number, r: LinkResul
 export const ETHERTYPE_IPV4 = 0x0800;
 export const ETHERTYPE_IPV6 = 0x86dd;
 
-/** 802.1Q, 802.1ad and the pre-standard QinQ tag; tags may be stacked. */
-const VLAN_TPIDS: ReadonlySet<number> = new Set([0x8100, 0x88a8, 0x9100]);
+/** 802.1Q, 802.1ad and the pre-standard QinQ tag; tags may be stacked. Compares, not a Set: per packet. */
+function isVlanTpid(type: number): boolean {
+  return type === 0x8100 || type === 0x88a8 || type === 0x9100;
+}
 const MAX_VLAN_TAGS = 8;
 
 /** Ethernet II: dst(6) src(6) [TPID(2) TCI(2)]* ethertype(2). */
@@ -23,7 +25,7 @@ const ethernet: LinkDecoder = (b, off, end, r) => {
   let o = off + 14;
   if (o > end) return 'truncated_link';
   let type = u16be(b, o - 2);
-  for (let tags = 0; VLAN_TPIDS.has(type); tags++) {
+  for (let tags = 0; isVlanTpid(type); tags++) {
     if (o + 4 > end) return 'truncated_link';
     if (tags === MAX_VLAN_TAGS) return 'unknown_ethertype';
     type = u16be(b, o + 2);

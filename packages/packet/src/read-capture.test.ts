@@ -104,3 +104,17 @@ describe('error table', () => {
     }
   });
 });
+
+describe('readCapture: Buffer chunks (node streams)', () => {
+  it('parses Buffers that are views into a larger pool at odd offsets', async () => {
+    const pool = Buffer.alloc(pcap.length + 3);
+    pool.set(pcap, 3);
+    async function* buffers(): AsyncGenerator<Uint8Array> {
+      for (let i = 0; i < pcap.length; i += 97) yield pool.subarray(3 + i, 3 + Math.min(i + 97, pcap.length));
+    }
+    const seen: number[] = [];
+    const result = await readCapture(buffers(), (p) => seen.push(p.srcPort));
+    assert.deepEqual(seen, recs.map((_, i) => 2000 + i));
+    assert.equal(result.truncated, false);
+  });
+});

@@ -1,12 +1,9 @@
-import { counted, gunzip, readHead, rejoin } from './byte-source.js';
-import type { CaptureParser, OnTcp } from './capture-parser.js';
-import { CarryBuffer } from './carry-buffer.js';
-import { hex } from './bytes.js';
+import { counted, readHead, rejoin } from './byte-source.js';
+import { isGzip, notACapture, parserFor } from './capture-format.js';
+import type { OnTcp } from './capture-parser.js';
+import { CaptureDriver } from './capture-driver.js';
 import { createDecodeStats, type DecodeStats } from './decode-stats.js';
-import { PacketError } from './errors.js';
 import { MutableTcpPacket } from './mutable-tcp-packet.js';
-import { PCAP_MAGIC_NS, PCAP_MAGIC_US, PcapParser } from './pcap-parser.js';
-import { PCAPNG_SHB, PcapngParser } from './pcapng-parser.js';
 
 export interface CaptureResult {
   format: 'pcap' | 'pcapng';
@@ -29,33 +26,6 @@ export interface ReadCaptureOptions {
   onProgress?: (bytesConsumed: number, packets: number) => void;
 }
 
-type ParserFactory = new (out: MutableTcpPacket, stats: DecodeStats, onTcp: OnTcp) => CaptureParser;
-
-/** First four bytes (as a big-endian number, either byte order) → parser. */
-const PARSER_BY_MAGIC: ReadonlyMap<number, ParserFactory> = new Map<number, ParserFactory>([
-  [PCAP_MAGIC_US, PcapParser],
-  [PCAP_MAGIC_NS, PcapParser],
-  [PCAPNG_SHB, PcapngParser],
-]);
-
-function parserFor(magic: Uint8Array): ParserFactory | undefined {
-  if (magic.length < 4) return undefined;
-  const be = ((magic[0]! << 24) | (magic[1]! << 16) | (magic[2]! << 8) | magic[3]!) >>> 0;
-  const le = ((magic[3]! << 24) | (magic[2]! << 16) | (magic[1]! << 8) | magic[0]!) >>> 0;
-  return PARSER_BY_MAGIC.get(be) ?? PARSER_BY_MAGIC.get(le);
-}
-
-function isGzip(magic: Uint8Array): boolean {
-  return magic.length >= 2 && magic[0] === 0x1f && magic[1] === 0x8b;
-}
-
-function notACapture(magic: Uint8Array, compressed: boolean): PacketError {
-  let firstBytes = magic.length === 0 ? 'none: empty input' : `0x${hex(magic, 0, 4)}`;
-  if (magic.length > 0 && magic.length < 4) firstBytes += `, only ${magic.length} bytes`;
-  if (compressed) firstBytes += ', after gunzip';
-  return new PacketError('TCPLENS_ERR_NOT_A_CAPTURE', { firstBytes });
-}
-
 /**
  * Reads a whole pcap / pcapng capture (optionally gzipped) from a byte source, calling onTcp for
  * every decoded TCP segment with the same reused TcpPacket. Memory stays bounded by the largest
@@ -72,6 +42,8 @@ export async function readCapture(
   let compressed = false;
   if (isGzip(head.bytes)) {
     compressed = true;
+    // Loaded on demand: node:zlib and node:stream cost startup time that plain captures do not need.
+    const { gunzip } = await import('./gunzip.js');
     head = await readHead(gunzip(rejoin(head)), 4);
   }
   const Parser = parserFor(head.bytes);
@@ -80,29 +52,17 @@ export async function readCapture(
     throw notACapture(head.bytes, compressed);
   }
   const parser = new Parser(new MutableTcpPacket(), stats, onTcp);
-  const carry = new CarryBuffer();
+  const driver = new CaptureDriver(parser);
   const onProgress = opts.onProgress;
   for await (const chunk of rejoin(head)) {
-    let pos = 0;
-    const n = chunk.length;
-    while (carry.len > 0 && pos < n) {
-      const take = Math.min(parser.need - carry.len, n - pos);
-      if (take > 0) {
-        carry.append(chunk, pos, take);
-        pos += take;
-      }
-      if (carry.len < parser.need) break;
-      const before = parser.need;
-      const used = parser.parse(carry.buf, 0, carry.len);
-      if (used === 0 && parser.need <= before) throw new Error('capture parser made no progress');
-      carry.consume(used);
-    }
-    if (pos < n && carry.len === 0) {
-      const used = parser.parse(chunk, pos, n);
-      carry.append(chunk, used, n - used);
-    }
+    driver.push(chunk);
     onProgress?.(stats.bytesConsumed, stats.packets);
   }
+  return captureResult(driver, compressed, stats);
+}
+
+export function captureResult(driver: CaptureDriver, compressed: boolean, stats: DecodeStats): CaptureResult {
+  const { parser, carry } = driver;
   return {
     format: parser.format,
     compressed,

@@ -144,4 +144,36 @@ describe('TCP options', () => {
     assert.equal(stats.reasons.truncated_tcp_options, 1);
     assert.equal(stats.reasons.bad_tcp_option, 0);
   });
+
+  describe('NOP, NOP, timestamps (the 12-byte block on most Linux segments, read by a fast path)', () => {
+    const nopNopTs: Bytes = [1, 1, 8, 10, 0x80, 0, 0, 1, 0, 0, 0x12, 0x34];
+
+    it('reads the timestamps and nothing else, after a packet that had every option', () => {
+      const out = new MutableTcpPacket();
+      const stats = createDecodeStats();
+      const a = frame(ethernet(0x0800, ipv4({}, tcp({ options: all }))));
+      const b = frame(ethernet(0x0800, ipv4({}, tcp({ options: nopNopTs, payload: 7 }))));
+      decodeFrame(1, a, a.length, 0, 0, out, stats);
+      assert.equal(decodeFrame(1, b, b.length, 0, 0, out, stats), true);
+      assert.deepEqual([out.options, out.tsVal, out.tsEcr], [TcpOption.TIMESTAMPS, 0x80000001, 0x1234]);
+      assert.deepEqual([out.mss, out.wscale, out.sackBlocks, out.tcpHeaderLen, out.payloadLen], [0, 0, 0, 32, 7]);
+      assert.equal(stats.reasons.bad_tcp_option + stats.reasons.truncated_tcp_options, 0);
+    });
+
+    it('cut by the snaplen inside the timestamps: counted as truncated options, values not read', () => {
+      const f = frame(ethernet(0x0800, ipv4({}, tcp({ options: nopNopTs }))));
+      const stats = createDecodeStats();
+      const out = new MutableTcpPacket();
+      assert.equal(decodeFrame(1, f.subarray(0, f.length - 2), f.length, 0, 0, out, stats), true);
+      assert.deepEqual([out.options, out.tsVal, out.tsEcr], [0, 0, 0]);
+      assert.equal(stats.reasons.truncated_tcp_options, 1);
+    });
+
+    it('other 12-byte option blocks still go through the general parser', () => {
+      const { out, counted } = decode({ options: [1, 1, 4, 2, 3, 3, 9, 1, 1, 1, 1, 0] });
+      assert.deepEqual(counted, []);
+      assert.equal(out.tcpHeaderLen, 32);
+      assert.deepEqual([out.options, out.wscale, out.tsVal], [TcpOption.SACK_PERMITTED | TcpOption.WSCALE, 9, 0]);
+    });
+  });
 });

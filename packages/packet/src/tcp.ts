@@ -5,6 +5,10 @@ import { u16be, u32be } from './bytes.js';
 import type { DecodeReasonName, DecodeStats } from './decode-stats.js';
 import type { MutableTcpPacket } from './mutable-tcp-packet.js';
 import { parseTcpOptions } from './tcp-options.js';
+import { TcpOption } from './tcp-packet.js';
+
+/** Options NOP, NOP, timestamps (kind 8, length 10): the 12-byte block Linux puts on most segments. */
+const NOP_NOP_TIMESTAMPS = 0x0101080a;
 
 /**
  * Decodes the TCP header at b[o]. `segLen` is the TCP segment length on the wire (from the IP
@@ -32,7 +36,12 @@ export function decodeTcp(
   out.tsVal = 0;
   out.tsEcr = 0;
   out.sackBlocks = 0;
-  if (hl > 20) {
+  if (hl === 32 && o + 32 <= end && u32be(b, o + 20) === NOP_NOP_TIMESTAMPS) {
+    // Most segments of an established Linux connection: exactly what parseTcpOptions would read.
+    out.options = TcpOption.TIMESTAMPS;
+    out.tsVal = u32be(b, o + 24);
+    out.tsEcr = u32be(b, o + 28);
+  } else if (hl > 20) {
     let optEnd = o + hl;
     const cut = optEnd > end;
     if (cut) {

@@ -2,7 +2,7 @@ import type { TcpPacket } from '@tcplens/packet';
 import { WireError } from './errors.js';
 import { writeHeader, writeSensorId, type HeaderTimes } from './header.js';
 import { BatchKind, HEADER_SIZE, R, RECORD_SIZE } from './layout.js';
-import { writeRecord } from './record-writer.js';
+import { LITTLE_ENDIAN_HOST, writeRecord } from './record-writer.js';
 import { encodeSensorId } from './sensor-id.js';
 
 /** Largest capacity accepted: keeps a batch under 16 MiB, far above Kafka's usual 1 MB limit. */
@@ -20,6 +20,7 @@ export class BatchBuilder {
   readonly sensorId: string;
   private readonly bytes: Uint8Array;
   private readonly view: DataView;
+  private readonly words: Uint32Array | null;
   private count = 0;
   private readonly times: HeaderTimes = { firstTsSec: 0, firstTsNsec: 0, lastTsSec: 0, lastTsNsec: 0 };
 
@@ -32,6 +33,7 @@ export class BatchBuilder {
     this.sensorId = sensorId;
     this.bytes = new Uint8Array(HEADER_SIZE + capacity * RECORD_SIZE);
     this.view = new DataView(this.bytes.buffer);
+    this.words = LITTLE_ENDIAN_HOST ? new Uint32Array(this.bytes.buffer) : null;
     writeSensorId(this.bytes, id);
   }
 
@@ -51,10 +53,11 @@ export class BatchBuilder {
   append(p: TcpPacket): boolean {
     if (this.count === this.capacity) return false;
     const off = HEADER_SIZE + this.count * RECORD_SIZE;
-    writeRecord(this.bytes, this.view, off, p);
+    writeRecord(this.bytes, this.view, this.words, off, p);
     const t = this.times;
-    const sec = this.view.getUint32(off + R.TS_SEC, true);
-    const nsec = this.view.getUint32(off + R.TS_NSEC, true);
+    // writeRecord checked both are u32: the values stored are these.
+    const sec = p.tsSec;
+    const nsec = p.tsNsec;
     if (this.count === 0) {
       t.firstTsSec = sec;
       t.firstTsNsec = nsec;

@@ -20,8 +20,21 @@ function u8(v: number, field: string): number {
   return v;
 }
 
-/** Writes one record at `off`. Throws WireError (FIELD_RANGE) before changing the count. */
-export function writeRecord(bytes: Uint8Array, view: DataView, off: number, p: TcpPacket): void {
+/** True when this machine stores integers little-endian, the wire's byte order (x86, arm64). */
+export const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/** Four bytes of a 16-byte address as the little-endian u32 that stores them unchanged. */
+function word(a: Uint8Array, i: number): number {
+  return a[i]! | (a[i + 1]! << 8) | (a[i + 2]! << 16) | (a[i + 3]! << 24);
+}
+
+/**
+ * Writes one record at `off`. Throws WireError (FIELD_RANGE) before changing the count.
+ * `words`: a Uint32Array over the same buffer (offset 0), given on little-endian hosts only; the
+ * addresses are then copied as four aligned word stores each (records start at 4-byte multiples),
+ * several times faster than 32 byte stores.
+ */
+export function writeRecord(bytes: Uint8Array, view: DataView, words: Uint32Array | null, off: number, p: TcpPacket): void {
   const src = p.src;
   const dst = p.dst;
   if (src.length !== 16) bad('src.length', src.length, '16 bytes');
@@ -33,8 +46,23 @@ export function writeRecord(bytes: Uint8Array, view: DataView, off: number, p: T
 
   view.setUint32(off + R.TS_SEC, u32(p.tsSec, 'tsSec'), true);
   view.setUint32(off + R.TS_NSEC, nsec, true);
-  bytes.set(src, off + R.SRC);
-  bytes.set(dst, off + R.DST);
+  if (words !== null) {
+    const s = (off + R.SRC) >> 2;
+    const d = (off + R.DST) >> 2;
+    words[s] = word(src, 0);
+    words[s + 1] = word(src, 4);
+    words[s + 2] = word(src, 8);
+    words[s + 3] = word(src, 12);
+    words[d] = word(dst, 0);
+    words[d + 1] = word(dst, 4);
+    words[d + 2] = word(dst, 8);
+    words[d + 3] = word(dst, 12);
+  } else {
+    for (let i = 0; i < 16; i++) {
+      bytes[off + R.SRC + i] = src[i]!;
+      bytes[off + R.DST + i] = dst[i]!;
+    }
+  }
   view.setUint16(off + R.SRC_PORT, u16(p.srcPort, 'srcPort'), true);
   view.setUint16(off + R.DST_PORT, u16(p.dstPort, 'dstPort'), true);
   view.setUint32(off + R.SEQ, u32(p.seq, 'seq'), true);
