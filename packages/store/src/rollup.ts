@@ -10,8 +10,14 @@
  * that rather than dedupe upstream: redelivery is rare (after a tracker crash) and bounded to the
  * batches in flight, and exact figures are one FINAL query away on the raw table.
  */
-import { CONN_STATES } from '@tcplens/lifecycle';
+import type { ConnState } from '@tcplens/lifecycle';
 import { CONNECTIONS_TABLE } from './ddl.js';
+
+/** Zeek's conn_state vocabulary, one rollup column each. A local copy keeps the store free of
+ *  lifecycle's runtime; the type check below fails when lifecycle adds or removes a state. */
+const CONN_STATES = ['S0', 'S1', 'SF', 'REJ', 'S2', 'S3', 'RSTO', 'RSTR', 'RSTOS0', 'RSTRH', 'SH', 'SHR', 'OTH'] as const satisfies readonly ConnState[];
+const allStates: Exclude<ConnState, (typeof CONN_STATES)[number]> extends never ? true : false = true;
+void allStates;
 
 export const ROLLUP_TABLE = 'connections_1m';
 export const ROLLUP_VIEW = 'connections_1m_mv';
