@@ -23,7 +23,7 @@ async function ports(path: string) {
   return { seen, result };
 }
 
-// 30 000 records of 16 + 54..60 bytes: ~2.2 MB, so records straddle the 1 MiB read chunks.
+// 30 000 records of 16 + 54..60 bytes: ~2.2 MB, so records straddle the 256 KiB read chunks.
 const N = 30_000;
 const recs = Array.from({ length: N }, (_, i) => ({ sec: 1000 + i, frac: i, data: simpleFrame(1 + (i % 60000), i % 7) }));
 const pcap = pcapFile({ le: true }, recs);

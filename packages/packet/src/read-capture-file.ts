@@ -6,8 +6,8 @@ import { createDecodeStats } from './decode-stats.js';
 import { MutableTcpPacket } from './mutable-tcp-packet.js';
 import { captureResult, readCapture, type CaptureResult, type ReadCaptureOptions } from './read-capture.js';
 
-/** Read size: large enough that the per-read cost vanishes, small enough to stay in L2/L3-ish. */
-const CHUNK_BYTES = 1 << 20;
+/** Read size: 256 KiB chunks stay in the L2 cache between the read's copy and the parse (measured: 1 MiB is no faster, 4 MiB slower). */
+const CHUNK_BYTES = 1 << 18;
 
 /**
  * readCapture for a file path: the same results and errors, faster. Two reused buffers alternate:
