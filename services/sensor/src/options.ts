@@ -1,0 +1,118 @@
+/** `tcplens sensor` options: parsed, validated together, frozen. */
+import { existsSync, statSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { WIRE_TOPIC, MAX_CAPACITY } from '@tcplens/wire';
+import { brokerList, numberOption, oneOf, parseOptions, Problems } from './config.js';
+import { DEFAULT_BUCKETS } from './route.js';
+import { DROP_POLICIES, type DropPolicy } from './spool.js';
+
+export const SENSOR_USAGE = `usage: tcplens sensor --brokers HOST:PORT[,...] (--interface IF ... | --read FILE|-) [options]
+
+Captures TCP headers and publishes them as wire batches to Kafka (topic ${WIRE_TOPIC}).
+
+  --brokers LIST        Kafka bootstrap brokers (default: $KAFKA_BROKERS)
+  -i, --interface IF    capture live on IF (repeatable)
+  --filter BPF          capture filter (default "tcp")
+  -r, --read FILE       replay a pcap/pcapng file (- for stdin) as fast as possible, then publish
+                        an end-of-input watermark and exit 0
+  --realtime            with --read: replay at the pace of the packet timestamps
+  --sensor-id ID        this sensor's name in every batch (default: the host name)
+  --topic NAME          default ${WIRE_TOPIC}
+  --partitions N        create the topic with N partitions if it does not exist
+  --buckets N           routing buckets (message keys), default ${DEFAULT_BUCKETS}
+  --batch-records N     records per batch, default 1024
+  --linger-ms MS        a batch is sent at the latest this long after its first packet (100)
+  --heartbeat-ms MS     watermark period (1000)
+  --spool-dir DIR       on-disk spool while Kafka is down (default ./tcplens-spool)
+  --spool-max-mb MB     spool bound (default 1024)
+  --drop-policy P       when the spool is full: oldest | newest (default oldest)
+  --metrics-port PORT   serve Prometheus metrics on /metrics (default: off)
+  --metrics-host HOST   default 127.0.0.1
+  --log-interval-s S    health log line period (default 10)`;
+
+export interface SensorOptions {
+  brokers: string[];
+  interfaces: string[];
+  filter: string;
+  read: string | null;
+  realtime: boolean;
+  sensorId: string;
+  topic: string;
+  partitions: number | null;
+  buckets: number;
+  batchRecords: number;
+  lingerMs: number;
+  heartbeatMs: number;
+  spoolDir: string;
+  spoolMaxBytes: number;
+  dropPolicy: DropPolicy;
+  metricsPort: number | null;
+  metricsHost: string;
+  logIntervalMs: number;
+}
+
+export function parseSensorArgs(args: string[], env: NodeJS.ProcessEnv = process.env): SensorOptions | 'help' {
+  const { values, positionals } = parseOptions(args, {
+    help: { type: 'boolean', short: 'h' },
+    brokers: { type: 'string' },
+    interface: { type: 'string', short: 'i', multiple: true },
+    filter: { type: 'string' },
+    read: { type: 'string', short: 'r' },
+    realtime: { type: 'boolean' },
+    'sensor-id': { type: 'string' },
+    topic: { type: 'string' },
+    partitions: { type: 'string' },
+    buckets: { type: 'string' },
+    'batch-records': { type: 'string' },
+    'linger-ms': { type: 'string' },
+    'heartbeat-ms': { type: 'string' },
+    'spool-dir': { type: 'string' },
+    'spool-max-mb': { type: 'string' },
+    'drop-policy': { type: 'string' },
+    'metrics-port': { type: 'string' },
+    'metrics-host': { type: 'string' },
+    'log-interval-s': { type: 'string' },
+  });
+  if (values.help) return 'help';
+  const p = new Problems();
+  if (positionals.length > 0) p.add(`unexpected argument ${positionals[0]}: use --read FILE to replay a capture`);
+  const brokers = brokerList(values.brokers, env, p);
+  const interfaces = values.interface ?? [];
+  const read = values.read ?? null;
+  if (interfaces.length === 0 && read === null) p.add('no input: --interface IF (live) or --read FILE|- (replay)');
+  if (interfaces.length > 0 && read !== null) p.add('--interface and --read are exclusive');
+  if (read !== null && read !== '-') {
+    if (!existsSync(read)) p.add(`--read ${read}: no such file`);
+    else if (!statSync(read).isFile()) p.add(`--read ${read}: not a regular file`);
+  }
+  if (values.realtime && read === null) p.add('--realtime applies to --read only');
+  const sensorId = values['sensor-id'] ?? hostname();
+  if (sensorId === '' || Buffer.byteLength(sensorId) > 63) p.add('--sensor-id: 1 to 63 bytes');
+  const topic = values.topic ?? WIRE_TOPIC;
+  if (!/^[A-Za-z0-9._-]{1,249}$/.test(topic)) p.add(`--topic ${topic}: not a Kafka topic name`);
+  const partitions = values.partitions === undefined ? null : numberOption('partitions', values.partitions, 1, 1, 10_000, p);
+  const dropPolicy = oneOf('drop-policy', values['drop-policy'], DROP_POLICIES, 'oldest', p);
+  const metricsPort = values['metrics-port'] === undefined ? null : numberOption('metrics-port', values['metrics-port'], 0, 0, 65535, p);
+  const o: SensorOptions = {
+    brokers,
+    interfaces,
+    filter: values.filter ?? 'tcp',
+    read,
+    realtime: values.realtime ?? false,
+    sensorId,
+    topic,
+    partitions: partitions === null ? null : Math.floor(partitions),
+    buckets: Math.floor(numberOption('buckets', values.buckets, DEFAULT_BUCKETS, 1, 65536, p)),
+    batchRecords: Math.floor(numberOption('batch-records', values['batch-records'], 1024, 1, Math.min(MAX_CAPACITY, 12_000), p)),
+    lingerMs: numberOption('linger-ms', values['linger-ms'], 100, 1, 60_000, p),
+    heartbeatMs: numberOption('heartbeat-ms', values['heartbeat-ms'], 1000, 10, 600_000, p),
+    spoolDir: values['spool-dir'] ?? './tcplens-spool',
+    spoolMaxBytes: Math.floor(numberOption('spool-max-mb', values['spool-max-mb'], 1024, 1, 1 << 20, p) * 1024 * 1024),
+    dropPolicy,
+    metricsPort: metricsPort === null ? null : Math.floor(metricsPort),
+    metricsHost: values['metrics-host'] ?? '127.0.0.1',
+    logIntervalMs: numberOption('log-interval-s', values['log-interval-s'], 10, 0.1, 86_400, p) * 1000,
+  };
+  p.check();
+  return Object.freeze(o);
+}

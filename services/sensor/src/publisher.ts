@@ -1,0 +1,207 @@
+/**
+ * Publisher: segments → one wire batch builder per bucket → Kafka, in order, through the spool when
+ * Kafka cannot keep up.
+ *
+ * Order is the contract the tracker relies on: in every partition a sensor's watermark comes after
+ * every batch holding a packet at or before its clock. So there is ONE queue, sent by one loop
+ * with at most one send in flight (the producer also keeps per-partition order on retries):
+ *
+ *   in flight (oldest)  <  spool on disk  <  memory queue (newest)
+ *
+ * An entry goes to the memory queue while the spool is empty, to the spool otherwise. In 'spool'
+ * mode (live capture, which cannot wait) a memory queue above memLimitBytes moves into the spool;
+ * in 'wait' mode (a file, which can) the reader awaits room() instead and nothing is ever dropped.
+ */
+import { BatchBuilder, encodeWatermark, type Watermark } from '@tcplens/wire';
+import type { TcpPacket } from '@tcplens/packet';
+import type { KafkaLogger, KafkaProducer } from '@tcplens/kafka';
+import { bucketKey, bucketOf } from './route.js';
+import type { Spool, SpoolEntry } from './spool.js';
+
+export interface PublisherOptions {
+  producer: KafkaProducer;
+  topic: string;
+  sensorId: string;
+  buckets: number;
+  /** Records per wire batch (a full builder is sent at once). */
+  batchRecords: number;
+  mode: 'spool' | 'wait';
+  spool: Spool | null;
+  memLimitBytes: number;
+  logger: KafkaLogger;
+  /** Pause after a failed send before the retry (default 1000 ms). */
+  retryDelayMs?: number;
+}
+
+export interface PublisherStats {
+  batchesPublished: number;
+  watermarksPublished: number;
+  packetsPublished: number;
+  bytesPublished: number;
+  sendFailures: number;
+  kafkaUp: boolean;
+}
+
+const SEND_MAX_BYTES = 2 * 1024 * 1024;
+const SEND_MAX_MESSAGES = 1000;
+
+export class Publisher {
+  readonly stats: PublisherStats = { batchesPublished: 0, watermarksPublished: 0, packetsPublished: 0, bytesPublished: 0, sendFailures: 0, kafkaUp: true };
+  private readonly builders: (BatchBuilder | undefined)[];
+  private readonly keys: Buffer[];
+  private mem: SpoolEntry[] = [];
+  private memBytes = 0;
+  private inFlight = 0;
+  private wake: (() => void) | null = null;
+  private idleWaiters: (() => void)[] = [];
+  private roomWaiters: (() => void)[] = [];
+  private stopped = false;
+  private readonly loop: Promise<void>;
+  /** Newest packet time appended (µs), for read-mode watermarks. */
+  maxTsUs = 0;
+
+  constructor(private readonly o: PublisherOptions) {
+    this.builders = new Array<BatchBuilder | undefined>(o.buckets);
+    this.keys = Array.from({ length: o.buckets }, (_, i) => bucketKey(i));
+    this.loop = this.pump();
+  }
+
+  /** The capture's per-segment callback (the decoder's reused cursor; copied into a batch). */
+  readonly push = (p: TcpPacket): void => {
+    const b = bucketOf(p, this.o.buckets);
+    const builder = (this.builders[b] ??= new BatchBuilder(this.o.sensorId, this.o.batchRecords));
+    builder.append(p);
+    const t = p.tsSec * 1_000_000 + Math.floor(p.tsNsec / 1000);
+    if (t > this.maxTsUs) this.maxTsUs = t;
+    if (builder.full) this.seal(b, builder);
+  };
+
+  /** Seals every non-empty batch (the 100 ms timer, and before every watermark). */
+  flushBatches(): void {
+    for (let b = 0; b < this.builders.length; b++) {
+      const builder = this.builders[b];
+      if (builder !== undefined && builder.size > 0) this.seal(b, builder);
+    }
+  }
+
+  /** Seals pending batches, then queues the watermark under every bucket key (every partition gets it). */
+  watermark(w: Watermark): void {
+    this.flushBatches();
+    const value = Buffer.from(encodeWatermark(this.o.sensorId, w));
+    for (const key of this.keys) this.enqueue({ key, value, packets: 0 });
+  }
+
+  /** Bytes waiting in memory; with the spool's bytes, what has not reached Kafka yet. */
+  get queuedBytes(): number {
+    return this.memBytes;
+  }
+
+  /** Resolves when the memory queue is below its limit (wait mode's backpressure). */
+  room(): Promise<void> {
+    if (this.memBytes < this.o.memLimitBytes) return Promise.resolve();
+    return new Promise((r) => this.roomWaiters.push(r));
+  }
+
+  /** Resolves once everything queued so far (and spooled) was acknowledged by Kafka. */
+  idle(): Promise<void> {
+    if (this.isIdle()) return Promise.resolve();
+    return new Promise((r) => this.idleWaiters.push(r));
+  }
+
+  /** Stops the send loop after the current send; what is still queued stays in the spool, if any. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wake?.();
+    await this.loop;
+  }
+
+  private isIdle(): boolean {
+    return this.mem.length === 0 && this.inFlight === 0 && (this.o.spool?.empty ?? true);
+  }
+
+  private seal(bucket: number, builder: BatchBuilder): void {
+    const packets = builder.size;
+    const value = Buffer.from(builder.finish()); // copies: the builder is reused at once
+    builder.reset();
+    this.enqueue({ key: this.keys[bucket]!, value, packets });
+  }
+
+  private enqueue(e: SpoolEntry): void {
+    const spool = this.o.spool;
+    if (spool !== null && !spool.empty) {
+      spool.append(e);
+    } else {
+      this.mem.push(e);
+      this.memBytes += e.value.length;
+      if (this.o.mode === 'spool' && spool !== null && this.memBytes > this.o.memLimitBytes) {
+        for (const m of this.mem) spool.append(m);
+        this.mem = [];
+        this.memBytes = 0;
+      }
+    }
+    this.wake?.();
+  }
+
+  private takeChunk(): { entries: SpoolEntry[]; done?: () => void } | undefined {
+    const spool = this.o.spool;
+    if (spool !== null && !spool.empty) return spool.takeOldest();
+    if (this.mem.length === 0) return undefined;
+    let n = 0;
+    let bytes = 0;
+    while (n < this.mem.length && n < SEND_MAX_MESSAGES && bytes < SEND_MAX_BYTES) bytes += this.mem[n++]!.value.length;
+    const entries = this.mem.splice(0, n);
+    this.memBytes -= bytes;
+    if (this.memBytes < this.o.memLimitBytes) for (const r of this.roomWaiters.splice(0)) r();
+    return { entries };
+  }
+
+  private async pump(): Promise<void> {
+    for (;;) {
+      const chunk = this.takeChunk();
+      if (chunk === undefined) {
+        for (const r of this.idleWaiters.splice(0)) r();
+        if (this.stopped) return;
+        await new Promise<void>((r) => (this.wake = r));
+        this.wake = null;
+        continue;
+      }
+      this.inFlight++;
+      const ok = await this.sendAll(chunk.entries);
+      this.inFlight--;
+      if (ok) chunk.done?.();
+      else return; // stopped while Kafka was down: spooled entries stay on disk for the next run
+    }
+  }
+
+  /** Sends entries in slices; retries a failed slice until it goes through or stop() is called. */
+  private async sendAll(entries: SpoolEntry[]): Promise<boolean> {
+    let i = 0;
+    while (i < entries.length) {
+      let j = i;
+      let bytes = 0;
+      while (j < entries.length && j - i < SEND_MAX_MESSAGES && bytes < SEND_MAX_BYTES) bytes += entries[j++]!.value.length;
+      const slice = entries.slice(i, j);
+      try {
+        await this.o.producer.send(this.o.topic, slice.map((e) => ({ key: e.key, value: e.value })));
+      } catch (err) {
+        this.stats.sendFailures++;
+        if (this.stats.kafkaUp) this.o.logger.warn({ err: (err as Error).message, code: (err as { code?: string }).code }, 'kafka send failed; queuing (spool when in live mode) and retrying');
+        this.stats.kafkaUp = false;
+        if (this.stopped) return false;
+        await new Promise((r) => setTimeout(r, this.o.retryDelayMs ?? 1000));
+        continue;
+      }
+      if (!this.stats.kafkaUp) this.o.logger.info({}, 'kafka reachable again; draining');
+      this.stats.kafkaUp = true;
+      for (const e of slice) {
+        if (e.packets > 0) {
+          this.stats.batchesPublished++;
+          this.stats.packetsPublished += e.packets;
+        } else this.stats.watermarksPublished++;
+        this.stats.bytesPublished += e.value.length;
+      }
+      i = j;
+    }
+    return true;
+  }
+}

@@ -1,0 +1,220 @@
+/**
+ * `tcplens sensor`: capture (live interfaces, or a file replay) → wire batches per routing bucket →
+ * Kafka, with heartbeat watermarks every --heartbeat-ms and an end-of-input watermark when the input
+ * ends (a file's end, or the sensor being stopped), so trackers close connections on event time.
+ */
+import { createReadStream } from 'node:fs';
+import type { Server } from 'node:http';
+import pino from 'pino';
+import { captureTcp, type TcpCapture } from '@tcplens/capture';
+import { createKafka } from '@tcplens/kafka';
+import { readCapture, type DecodeStats } from '@tcplens/packet';
+import { WatermarkReason, type Watermark } from '@tcplens/wire';
+import { lazyProducer } from './lazy-producer.js';
+import { serveMetrics } from './metrics.js';
+import { parseSensorArgs, SENSOR_USAGE, type SensorOptions } from './options.js';
+import { Publisher } from './publisher.js';
+import { sensorSamples, type SensorHealth } from './sensor-metrics.js';
+import { Spool } from './spool.js';
+
+/** Live capture: a packet may reach us this long after its timestamp; the idle clock lags by it. */
+const LIVE_CLOCK_LAG_US = 1_000_000;
+
+export async function runSensor(args: string[]): Promise<number> {
+  const o = parseSensorArgs(args);
+  if (o === 'help') {
+    process.stdout.write(SENSOR_USAGE + '\n');
+    return 0;
+  }
+  return new SensorRun(o).run();
+}
+
+class SensorRun {
+  private readonly log: pino.Logger;
+  private readonly spool: Spool | null;
+  private readonly publisher: Publisher;
+  private readonly kafka;
+  private readonly producer;
+  private captures: TcpCapture[] = [];
+  private readStats: DecodeStats | null = null;
+  private captured = 0;
+  private clockUs = 0;
+  private readonly stop = new AbortController();
+
+  constructor(private readonly o: SensorOptions) {
+    this.log = pino({ base: { service: 'tcplens-sensor', sensor: o.sensorId } });
+    const live = o.read === null;
+    this.kafka = createKafka({ brokers: o.brokers, clientId: `tcplens-sensor-${o.sensorId}`, logger: this.log.child({ component: 'kafka' }) });
+    this.producer = lazyProducer(this.kafka, { idempotent: true, acks: 'all', compression: 'gzip' });
+    this.spool = live || o.realtime ? new Spool(o.spoolDir, o.spoolMaxBytes, o.dropPolicy) : null;
+    this.publisher = new Publisher({
+      producer: this.producer,
+      topic: o.topic,
+      sensorId: o.sensorId,
+      buckets: o.buckets,
+      batchRecords: o.batchRecords,
+      mode: this.spool ? 'spool' : 'wait',
+      spool: this.spool,
+      memLimitBytes: 64 * 1024 * 1024,
+      logger: this.log.child({ component: 'publisher' }),
+    });
+  }
+
+  async run(): Promise<number> {
+    const o = this.o;
+    if (o.partitions !== null) {
+      const admin = await this.kafka.admin();
+      try {
+        if (await admin.createTopic(o.topic, o.partitions)) this.log.info({ topic: o.topic, partitions: o.partitions }, 'created topic');
+      } finally {
+        await admin.disconnect();
+      }
+    }
+    let metrics: Server | null = null;
+    if (o.metricsPort !== null) {
+      metrics = await serveMetrics(o.metricsHost, o.metricsPort, () => sensorSamples(this.health()));
+      const a = metrics.address();
+      this.log.info({ metrics: typeof a === 'object' && a ? `http://${o.metricsHost}:${a.port}/metrics` : a }, 'metrics endpoint');
+    }
+    const push = this.publisher.push;
+    const onTcp: typeof push = (p) => {
+      this.captured++;
+      push(p);
+    };
+    const linger = setInterval(() => this.publisher.flushBatches(), o.lingerMs);
+    const heartbeat = setInterval(() => this.heartbeat(), o.heartbeatMs);
+    const logTick = setInterval(() => this.log.info(this.healthLog(), 'sensor health'), o.logIntervalMs);
+    const onSignal = (sig: string): void => {
+      if (this.stop.signal.aborted) process.exit(130);
+      this.log.info({ signal: sig }, 'stopping: publishing what was captured and an end-of-input watermark');
+      this.stop.abort();
+    };
+    const onInt = (): void => onSignal('SIGINT');
+    const onTerm = (): void => onSignal('SIGTERM');
+    process.on('SIGINT', onInt);
+    process.on('SIGTERM', onTerm);
+    try {
+      if (o.read !== null) await this.replay(onTcp);
+      else await this.capture(onTcp);
+      clearInterval(heartbeat);
+      this.publisher.watermark(this.watermark(WatermarkReason.end_of_input));
+      this.publisher.flushBatches();
+      await this.publisher.idle();
+      this.log.info(this.healthLog(), 'input ended; everything published');
+      return 0;
+    } finally {
+      clearInterval(linger);
+      clearInterval(heartbeat);
+      clearInterval(logTick);
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm);
+      for (const c of this.captures) if (c.capture.state === 'running') await c.capture.stop();
+      await this.publisher.stop();
+      this.spool?.close();
+      await this.producer.disconnect().catch(() => undefined);
+      metrics?.close();
+    }
+  }
+
+  private async replay(onTcp: Parameters<typeof readCapture>[1]): Promise<void> {
+    const o = this.o;
+    const source = o.read === '-' ? process.stdin : createReadStream(o.read!, { highWaterMark: o.realtime ? 64 * 1024 : 1 << 20 });
+    const result = await readCapture(this.paced(source), onTcp);
+    this.readStats = result.stats;
+    if (result.truncated) this.log.warn({ file: o.read }, 'capture file is truncated; the packets before the cut were published');
+  }
+
+  /** Between chunks: backpressure (file replay waits for Kafka) or pacing (--realtime). */
+  private async *paced(source: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+    let wallStart = 0;
+    let tsStart = 0;
+    for await (const chunk of source) {
+      if (this.stop.signal.aborted) return;
+      if (this.o.realtime) {
+        const ts = this.publisher.maxTsUs;
+        if (ts > 0 && tsStart === 0) {
+          tsStart = ts;
+          wallStart = Date.now() * 1000;
+        }
+        const ahead = tsStart === 0 ? 0 : ts - tsStart - (Date.now() * 1000 - wallStart);
+        if (ahead > 1000) await new Promise((r) => setTimeout(r, ahead / 1000));
+      } else {
+        await this.publisher.room();
+      }
+      yield chunk as Uint8Array;
+    }
+  }
+
+  private async capture(onTcp: Parameters<typeof captureTcp>[2]): Promise<void> {
+    let failure: Error | null = null;
+    for (const iface of this.o.interfaces) {
+      this.captures.push(captureTcp(iface, { filter: this.o.filter }, onTcp, (e) => {
+        failure ??= e;
+        this.stop.abort();
+      }));
+    }
+    this.log.info({ interfaces: this.o.interfaces, filter: this.o.filter }, 'capturing');
+    await new Promise<void>((r) => this.stop.signal.addEventListener('abort', () => r(), { once: true }));
+    for (const c of this.captures) await c.capture.stop();
+    if (failure) throw failure;
+  }
+
+  private heartbeat(): void {
+    // Replay: the newest packet time (every packet up to it is in a batch sealed before this
+    // watermark). Live: the capture host's clock minus the delivery lag, never going back.
+    if (this.o.read === null) this.clockUs = Math.max(this.clockUs, this.publisher.maxTsUs, Date.now() * 1000 - LIVE_CLOCK_LAG_US);
+    else if (this.publisher.maxTsUs === 0) return;
+    this.publisher.watermark(this.watermark(WatermarkReason.heartbeat));
+  }
+
+  private watermark(reason: number): Watermark {
+    const us = Math.max(this.clockUs, this.publisher.maxTsUs);
+    const h = this.health();
+    let decodeErrors = 0;
+    for (const n of Object.values(h.decodeProblems)) decodeErrors += n;
+    return {
+      clockSec: Math.floor(us / 1e6),
+      clockNsec: (us % 1e6) * 1000,
+      reason,
+      packetsCaptured: h.packetsCaptured,
+      kernelDrops: h.kernelDrops,
+      interfaceDrops: h.interfaceDrops,
+      decodeErrors,
+      spoolDrops: h.spoolDroppedPackets,
+    };
+  }
+
+  private health(): SensorHealth {
+    let kernelDrops = 0;
+    let interfaceDrops = 0;
+    const decodeProblems: Record<string, number> = {};
+    const add = (s: DecodeStats): void => {
+      for (const [k, v] of Object.entries(s.reasons)) decodeProblems[k] = (decodeProblems[k] ?? 0) + v;
+    };
+    for (const c of this.captures) {
+      const s = c.capture.stats();
+      kernelDrops += s.dropped;
+      interfaceDrops += s.ifDropped;
+      add(c.decodeStats);
+    }
+    if (this.readStats) add(this.readStats);
+    return {
+      sensorId: this.o.sensorId,
+      packetsCaptured: this.captured,
+      kernelDrops,
+      interfaceDrops,
+      decodeProblems,
+      spoolBytes: this.spool?.bytes ?? 0,
+      spoolSegments: this.spool?.segmentCount ?? 0,
+      spoolDroppedPackets: this.spool?.droppedPackets ?? 0,
+      queuedBytes: this.publisher.queuedBytes,
+      publisher: this.publisher.stats,
+    };
+  }
+
+  private healthLog(): object {
+    const h = this.health();
+    const problems = Object.fromEntries(Object.entries(h.decodeProblems).filter(([, n]) => n > 0));
+    return { ...h, decodeProblems: problems, publisher: { ...h.publisher } };
+  }
+}

@@ -1,0 +1,89 @@
+/** `tcplens tracker` options: parsed, validated together, frozen. */
+import { WIRE_TOPIC } from '@tcplens/wire';
+import { brokerList, numberOption, parseOptions, Problems } from './config.js';
+
+export const TRACKER_USAGE = `usage: tcplens tracker --brokers HOST:PORT[,...] [--data DIR | --clickhouse URL] [options]
+
+Consumes wire batches from Kafka as a member of a consumer group, rebuilds every TCP connection
+on event time (sensor watermarks) and stores one record per connection, exactly once.
+
+  --brokers LIST          Kafka bootstrap brokers (default: $KAFKA_BROKERS)
+  --data DIR              embedded store directory (default $TCPLENS_DATA or ./tcplens-data)
+  --clickhouse URL        ClickHouse server instead, e.g. http://localhost:8123
+  --database NAME         default tcplens
+  --topic NAME            default ${WIRE_TOPIC}
+  --group ID              consumer group (default tcplens-tracker)
+  --commit-interval-ms MS write records and commit offsets this often (default 1000)
+  --batch-rows N          rows per INSERT at most (default 50000)
+  --stale-sensor-s S      a sensor this far behind the newest watermark no longer holds event
+                          time back (default 60)
+  --metrics-port PORT     serve Prometheus metrics on /metrics (default: off)
+  --metrics-host HOST     default 127.0.0.1
+  --log-interval-s S      health log line period (default 10)`;
+
+export interface TrackerServiceOptions {
+  brokers: string[];
+  store: { dataDir?: string; url?: string; database?: string };
+  topic: string;
+  groupId: string;
+  commitIntervalMs: number;
+  batchRows: number;
+  staleSensorUs: number;
+  metricsPort: number | null;
+  metricsHost: string;
+  logIntervalMs: number;
+}
+
+export function parseTrackerArgs(args: string[], env: NodeJS.ProcessEnv = process.env): TrackerServiceOptions | 'help' {
+  const { values, positionals } = parseOptions(args, {
+    help: { type: 'boolean', short: 'h' },
+    brokers: { type: 'string' },
+    data: { type: 'string' },
+    clickhouse: { type: 'string' },
+    database: { type: 'string' },
+    topic: { type: 'string' },
+    group: { type: 'string' },
+    'commit-interval-ms': { type: 'string' },
+    'batch-rows': { type: 'string' },
+    'stale-sensor-s': { type: 'string' },
+    'metrics-port': { type: 'string' },
+    'metrics-host': { type: 'string' },
+    'log-interval-s': { type: 'string' },
+  });
+  if (values.help) return 'help';
+  const p = new Problems();
+  if (positionals.length > 0) p.add(`unexpected argument ${positionals[0]}`);
+  const brokers = brokerList(values.brokers, env, p);
+  if (values.data !== undefined && values.clickhouse !== undefined) p.add('--data and --clickhouse are exclusive: the store is either embedded or a server');
+  if (values.clickhouse !== undefined) {
+    let ok = false;
+    try {
+      ok = /^https?:$/.test(new URL(values.clickhouse).protocol);
+    } catch {
+      ok = false;
+    }
+    if (!ok) p.add(`--clickhouse ${values.clickhouse}: expected an http:// or https:// URL`);
+  }
+  if (values.database !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(values.database)) p.add(`--database ${values.database}: expected an identifier`);
+  const topic = values.topic ?? WIRE_TOPIC;
+  if (!/^[A-Za-z0-9._-]{1,249}$/.test(topic)) p.add(`--topic ${topic}: not a Kafka topic name`);
+  const groupId = values.group ?? 'tcplens-tracker';
+  if (groupId === '') p.add('--group: must not be empty');
+  const store: TrackerServiceOptions['store'] = values.clickhouse !== undefined ? { url: values.clickhouse } : { dataDir: values.data ?? env['TCPLENS_DATA'] ?? './tcplens-data' };
+  if (values.database !== undefined) store.database = values.database;
+  const metricsPort = values['metrics-port'] === undefined ? null : Math.floor(numberOption('metrics-port', values['metrics-port'], 0, 0, 65535, p));
+  const o: TrackerServiceOptions = {
+    brokers,
+    store,
+    topic,
+    groupId,
+    commitIntervalMs: numberOption('commit-interval-ms', values['commit-interval-ms'], 1000, 10, 600_000, p),
+    batchRows: Math.floor(numberOption('batch-rows', values['batch-rows'], 50_000, 1, 10_000_000, p)),
+    staleSensorUs: numberOption('stale-sensor-s', values['stale-sensor-s'], 60, 1, 86_400, p) * 1_000_000,
+    metricsPort,
+    metricsHost: values['metrics-host'] ?? '127.0.0.1',
+    logIntervalMs: numberOption('log-interval-s', values['log-interval-s'], 10, 0.1, 86_400, p) * 1000,
+  };
+  p.check();
+  return Object.freeze(o);
+}
