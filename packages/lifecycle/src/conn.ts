@@ -1,9 +1,9 @@
 /**
- * The state kept per connection: one object plus its two endpoints. Addresses live in the
- * tracker's address pool (by `slot`), not here, so a key compare reads typed arrays only.
+ * Small vocabularies of the per-connection state kept in the store (store.ts): which side did
+ * something, the phase of the first RST, the expiry list, and the bit flags of a connection and
+ * of an endpoint. A connection is a slot number; its endpoints are ep indexes slot × 2 + side
+ * (0 originator, 1 responder).
  */
-import { Endpoint } from './endpoint.js';
-import type { DedupRing, SensorClock } from './sensors.js';
 
 /** Which side did something: bit 1 originator, bit 2 responder. */
 export const SideBit = { NONE: 0, ORIG: 1, RESP: 2, BOTH: 3 } as const;
@@ -17,80 +17,45 @@ export type RstPhaseIdxValue = (typeof RstPhaseIdx)[keyof typeof RstPhaseIdx];
 export const TimeoutClass = { NONE: -1, ATTEMPT: 0, ACTIVE: 1, LINGER_CLOSE: 2, LINGER_RESET: 3 } as const;
 export type TimeoutClassValue = (typeof TimeoutClass)[keyof typeof TimeoutClass];
 
-export class Conn {
-  /** Swapped only by a SYN/SYN-ACK reversal (Zeek's FlipRoles), see tracker.ts. */
-  orig = new Endpoint();
-  resp = new Endpoint();
-  /** Event times, integer µs. zeekLastUs is Zeek's last_time: not advanced once both sides closed. */
-  startUs: number;
-  lastUs: number;
-  zeekLastUs: number;
-  history = '';
-  /** Zeek's hist_seen: once-per-direction letters already recorded. */
-  histSeen = 0;
-  /** Originator's first sequence number (ISN when the first packet was its SYN), for the uid. */
-  firstSeq = 0;
-
-  // Handshake timings of the first sensor (µs; -1 = not seen), see sensors.ts.
-  lastSynUs = -1;
-  synAckUs = -1;
-  synToSynAckUs = -1;
-  handshakeAckUs = -1;
-  timingDone = false;
+/** Bits of a connection (store.bits). */
+export const CB = {
+  /** The first sensor's handshake clock is complete. */
+  TIMING_DONE: 1,
   /** The originator ACKed a SYN-ACK (any sensor), or the connection was picked up mid-stream. */
-  handshakeDone = false;
+  HANDSHAKE_DONE: 2,
   /** Set by the state machine on a SYN/SYN-ACK reversal; the tracker swaps the roles. */
-  flipPending = false;
-
-  // Sensors (vantage points): interned indexes, see sensors.ts.
-  sensor0 = 0;
-  /** Last packet time on the first sensor's clock (teardown_us). */
-  lastUs0 = 0;
-  /** Bit i: sensor i saw this connection (sensors ≥ 31 share bit 31). */
-  sensorMask = 1;
-  /** Handshake clocks of the other sensors; null with one sensor. */
-  otherClocks: SensorClock[] | null = null;
-  /** Recent segments for cross-sensor duplicate detection; null with one sensor. */
-  ring: DedupRing | null = null;
-
-  // Teardown.
-  firstFinSide: SideBitValue = SideBit.NONE;
-  /** Sequence number just past the first FIN (its ACK must reach it). */
-  firstFinNext = 0;
-  simultaneousClose = false;
-  firstRstSide: SideBitValue = SideBit.NONE;
-  rstSides = 0;
-  rstPhase: RstPhaseIdxValue = RstPhaseIdx.NONE;
-  bothFinAtRst = false;
-  anyFinAtRst = false;
+  FLIP_PENDING: 4,
+  SIMULTANEOUS: 8,
+  BOTH_FIN_AT_RST: 16,
+  ANY_FIN_AT_RST: 32,
   /** The first RST carried ACK. */
-  firstRstAck = false;
-  /** Sides that sent FIN+RST in one packet. */
-  finRstSides = 0;
-  /** New payload bytes sent after the first FIN by the side that had not sent it. */
-  halfCloseBytes = 0;
+  FIRST_RST_ACK: 64,
+  /** Zeek would schedule removal (close complete or RST after FIN): on a LINGER list. */
+  LINGER: 128,
+  LINGER_RESET: 256,
+  IPV6: 512,
+  /** Addresses are not both IPv4-mapped: they live in the 8-word pool. */
+  WIDE_ADDR: 1024,
+  /** Some value of this connection overflowed its column into store.wide. */
+  HAS_WIDE: 2048,
+  /** Multi-sensor side data exists (store.multi). */
+  HAS_MULTI: 4096,
+} as const;
 
-  // Expiry bookkeeping (timeouts.ts).
-  cls: TimeoutClassValue = TimeoutClass.NONE;
-  /** Time the expiry counts from: first SYN (attempt), last packet (active), close (linger). */
-  clsSinceUs = 0;
-  prev: Conn | null = null;
-  next: Conn | null = null;
-  /** Set when Zeek would schedule removal (close complete or RST after FIN); -1 otherwise. */
-  lingerSinceUs = -1;
-  lingerReset = false;
-
-  constructor(
-    /** Index in the tracker's address pool and connection array. */
-    public slot: number,
-    public readonly hash: number,
-    public readonly ipVersion: 4 | 6,
-    public origPort: number,
-    public respPort: number,
-    nowUs: number,
-  ) {
-    this.startUs = nowUs;
-    this.lastUs = nowUs;
-    this.zeekLastUs = nowUs;
-  }
-}
+/** Bits of an endpoint (store.eb). */
+export const EB = {
+  /** Zeek's did_close: this side's FIN or RST has been reported. */
+  DID_CLOSE: 1,
+  /** This side sent a FIN (Zeek's FIN_cnt > 0). */
+  FIN: 2,
+  WS_NEXT_SET: 4,
+  /** Wireshark flags of this side's last segment. */
+  WS_KEEP_ALIVE: 8,
+  WS_ZW_PROBE: 16,
+  /** wsWindow holds a window (Wireshark's -1 "none yet" otherwise). */
+  WS_WIN_SET: 32,
+  /** The NS flag (bit 8), beside the low 8 flag bits in store.eflags. */
+  FLAG_NS: 64,
+  /** The first sensor's clock has seen this side's first FIN (teardown_us). */
+  FIN_CLOCKED: 128,
+} as const;

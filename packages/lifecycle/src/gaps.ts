@@ -13,50 +13,56 @@
  * Sequence numbers are relative (data starts at 1), 53-bit safe. The ranges list is capped:
  * beyond MAX_BLOCKS ranges the lowest two are merged (a bounded, slightly optimistic view).
  */
-import { EndpointState as S, type Endpoint } from './endpoint.js';
-import type { Conn } from './conn.js';
+import { EndpointState as S, epPrevState, epState, hasFin } from './endpoint.js';
+import { Col, type Store } from './store.js';
 import { gap as gapLetter } from './history.js';
 
 const MAX_BLOCKS = 32; // pairs
 
-function isClean(e: Endpoint): boolean {
-  return e.state === S.ESTABLISHED || (e.state === S.CLOSED && e.prevState === S.ESTABLISHED);
+function isClean(st: Store, e: number): boolean {
+  const s = epState(st, e);
+  return s === S.ESTABLISHED || (s === S.CLOSED && epPrevState(st, e) === S.ESTABLISHED);
 }
 
-/** Zeek's TCP_Reassembler::DataSent for payload [seq, seq+len) of endpoint `ep` (relative). */
-export function dataSent(ep: Endpoint, ackRel: number, seq: number, len: number): void {
+/** Zeek's TCP_Reassembler::DataSent for payload [seq, seq+len) of endpoint e (relative). */
+export function dataSent(st: Store, e: number, ackRel: number, seq: number, len: number): void {
   const upper = seq + len;
   if (seq < ackRel) {
     if (upper <= ackRel) return; // already delivered and acknowledged
     seq = ackRel;
   }
-  if (upper <= ep.trim) return;
-  if (seq < ep.trim) seq = ep.trim;
-  if (seq <= ep.reassem) {
-    if (upper <= ep.reassem) return; // old data
-    ep.reassem = upper;
-    drain(ep);
+  const trim = st.getI(st.trim, Col.TRIM, e);
+  if (upper <= trim) return;
+  if (seq < trim) seq = trim;
+  const reassem = st.getI(st.reassem, Col.REASSEM, e);
+  if (seq <= reassem) {
+    if (upper <= reassem) return; // old data
+    st.setI(st.reassem, Col.REASSEM, e, upper);
+    if (st.blocks.size > 0) drain(st, e);
     return;
   }
-  insertBlock(ep, seq, upper);
+  insertBlock(st, e, seq, upper);
 }
 
 /** Moves `reassem` through buffered ranges it now reaches. */
-function drain(ep: Endpoint): void {
-  const b = ep.blocks;
-  if (b === null) return;
+function drain(st: Store, e: number): void {
+  const b = st.blocks.get(e);
+  if (b === undefined) return;
+  let reassem = st.getI(st.reassem, Col.REASSEM, e);
   let i = 0;
-  while (i < b.length && (b[i] ?? 0) <= ep.reassem) {
+  while (i < b.length && (b[i] ?? 0) <= reassem) {
     const end = b[i + 1] ?? 0;
-    if (end > ep.reassem) ep.reassem = end;
+    if (end > reassem) reassem = end;
     i += 2;
   }
+  st.setI(st.reassem, Col.REASSEM, e, reassem);
   if (i > 0) b.splice(0, i);
-  if (b.length === 0) ep.blocks = null;
+  if (b.length === 0) st.blocks.delete(e);
 }
 
-function insertBlock(ep: Endpoint, seq: number, upper: number): void {
-  const b = ep.blocks ?? (ep.blocks = []);
+function insertBlock(st: Store, e: number, seq: number, upper: number): void {
+  let b = st.blocks.get(e);
+  if (b === undefined) st.blocks.set(e, (b = []));
   // Merge into a sorted list of disjoint ranges.
   let i = 0;
   while (i < b.length && (b[i + 1] ?? 0) < seq) i += 2;
@@ -73,36 +79,41 @@ function insertBlock(ep: Endpoint, seq: number, upper: number): void {
 }
 
 /**
- * Zeek's TCP_Reassembler::AckReceived on endpoint `ep` (the one whose data is acknowledged),
- * relative ACK `seq`; `c` gets the G letters. Call after the state machine.
+ * Zeek's TCP_Reassembler::AckReceived on endpoint e (the one whose data is acknowledged, of
+ * slot s), relative ACK `seq`; the slot gets the G letters. Call after the state machine.
  */
-export function ackReceived(c: Conn, ep: Endpoint, peer: Endpoint, isOrigEp: boolean, seq: number): void {
-  if (ep.finCnt > 0 && seq >= ep.finSeq) seq = ep.finSeq - 1;
-  if (seq <= ep.trim) return;
-  ep.trim = seq;
-  if (seq <= ep.reassem) return;
-  const report = isClean(ep) && isClean(peer);
-  const b = ep.blocks;
-  if (b !== null) {
+export function ackReceived(st: Store, s: number, e: number, peer: number, isOrigEp: boolean, seq: number): void {
+  if (hasFin(st, e)) {
+    const finSeq = st.getI(st.finSeq, Col.FIN_SEQ, e);
+    if (seq >= finSeq) seq = finSeq - 1;
+  }
+  if (seq <= st.getI(st.trim, Col.TRIM, e)) return;
+  st.setI(st.trim, Col.TRIM, e, seq);
+  let reassem = st.getI(st.reassem, Col.REASSEM, e);
+  if (seq <= reassem) return;
+  const report = isClean(st, e) && isClean(st, peer);
+  const b = st.blocks.size > 0 ? st.blocks.get(e) : undefined;
+  if (b !== undefined) {
     let i = 0;
     while (i < b.length && (b[i] ?? 0) < seq) {
       const start = b[i] ?? 0;
       const end = b[i + 1] ?? 0;
-      if (start > ep.reassem) gap(c, ep, isOrigEp, start - ep.reassem, report);
-      if (end > ep.reassem) ep.reassem = end;
+      if (start > reassem) gap(st, s, e, isOrigEp, start - reassem, report);
+      if (end > reassem) reassem = end;
       i += 2;
     }
     if (i > 0) b.splice(0, i);
-    if (b.length === 0) ep.blocks = null;
+    if (b.length === 0) st.blocks.delete(e);
   }
-  if (seq > ep.reassem) {
-    gap(c, ep, isOrigEp, seq - ep.reassem, report);
-    ep.reassem = seq;
+  if (seq > reassem) {
+    gap(st, s, e, isOrigEp, seq - reassem, report);
+    reassem = seq;
   }
+  st.setI(st.reassem, Col.REASSEM, e, reassem);
 }
 
-function gap(c: Conn, ep: Endpoint, isOrig: boolean, len: number, report: boolean): void {
+function gap(st: Store, s: number, e: number, isOrig: boolean, len: number, report: boolean): void {
   if (!report) return;
-  ep.missed += len;
-  gapLetter(c, ep, isOrig);
+  st.addM(Col.MISSED, e, s, len);
+  gapLetter(st, s, e, isOrig);
 }

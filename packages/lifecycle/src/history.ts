@@ -12,8 +12,7 @@
  * is added at the 1st, 10th, 100th, ... occurrence. (C, bad checksum, is not produced: TcpPacket
  * carries no payload to verify, as Zeek run with ignore_checksums.)
  */
-import type { Conn } from './conn.js';
-import type { Endpoint } from './endpoint.js';
+import { Col, HIST_ROW, type Store } from './store.js';
 import { TcpFlag } from '@tcplens/packet';
 
 const HIST_SYN = 0x01;
@@ -26,74 +25,103 @@ const HIST_MULTI = 0x40;
 const RESP_SHIFT = 8;
 
 const LOWER = 0x20;
+const INLINE = HIST_ROW - 1;
+const LONG = 255;
+const S_ = 0x53, H_ = 0x48, A_ = 0x41, D_ = 0x44, F_ = 0x46, R_ = 0x52, I_ = 0x49, Q_ = 0x51, T_ = 0x54,
+  W_ = 0x57, G_ = 0x47;
+const CARET = 0x5e;
 
-function add(c: Conn, isOrig: boolean, upper: string): void {
-  c.history += isOrig ? upper : String.fromCharCode(upper.charCodeAt(0) | LOWER);
+/** Appends one letter (a character code) to the history of slot s. */
+export function appendHistory(st: Store, s: number, code: number): void {
+  const h = st.hist;
+  const b = s * HIST_ROW;
+  const n = h[b]!;
+  if (n < INLINE) {
+    h[b + 1 + n] = code;
+    h[b] = n + 1;
+  } else if (n === INLINE) {
+    st.histLong.set(s, inlineText(h, b, n) + String.fromCharCode(code));
+    h[b] = LONG;
+  } else st.histLong.set(s, (st.histLong.get(s) ?? '') + String.fromCharCode(code));
+}
+
+function inlineText(h: Uint8Array, b: number, n: number): string {
+  let out = '';
+  for (let i = 0; i < n; i++) out += String.fromCharCode(h[b + 1 + i]!);
+  return out;
+}
+
+export function historyText(st: Store, s: number): string {
+  const b = s * HIST_ROW;
+  const n = st.hist[b]!;
+  return n === LONG ? (st.histLong.get(s) ?? '') : inlineText(st.hist, b, n);
+}
+
+function add(st: Store, s: number, isOrig: boolean, upper: number): void {
+  appendHistory(st, s, isOrig ? upper : upper | LOWER);
 }
 
 /** Records the letter unless already seen in this direction; true when it had been seen. */
-function checkHistory(c: Conn, isOrig: boolean, mask: number, upper: string): boolean {
+function checkHistory(st: Store, s: number, isOrig: boolean, mask: number, upper: number): boolean {
   const m = isOrig ? mask : mask << RESP_SHIFT;
-  if ((c.histSeen & m) !== 0) return true;
-  c.histSeen |= m;
-  add(c, isOrig, upper);
+  if ((st.histSeen[s]! & m) !== 0) return true;
+  st.histSeen[s]! |= m;
+  add(st, s, isOrig, upper);
   return false;
 }
 
-/** Zeek's update_history, for one packet; relSeq is the packet's relative sequence number. */
-export function updateHistory(c: Conn, ep: Endpoint, isOrig: boolean, flags: number, relSeq: number, len: number): void {
+/** Zeek's update_history, for one packet of ep e; relSeq is the packet's relative sequence number. */
+export function updateHistory(st: Store, s: number, e: number, isOrig: boolean, flags: number, relSeq: number, len: number): void {
   const syn = (flags & TcpFlag.SYN) !== 0;
   const fin = (flags & TcpFlag.FIN) !== 0;
   const rst = (flags & TcpFlag.RST) !== 0;
   const bits = (syn ? 1 : 0) + (fin ? 1 : 0) + (rst ? 1 : 0);
   if (bits > 1) {
-    if (fin && rst) checkHistory(c, isOrig, HIST_FIN_RST, 'I');
-    else checkHistory(c, isOrig, HIST_MULTI, 'Q');
+    if (fin && rst) checkHistory(st, s, isOrig, HIST_FIN_RST, I_);
+    else checkHistory(st, s, isOrig, HIST_MULTI, Q_);
   } else if (bits === 1) {
+    // hLast* are Int32 columns: positions compare modulo 2^32 (a repeat exactly 4 GiB apart looks equal).
     if (syn) {
-      const code = (flags & TcpFlag.ACK) !== 0 ? 'H' : 'S';
-      if (checkHistory(c, isOrig, HIST_SYN, code) && relSeq !== ep.histLastSyn) add(c, isOrig, code);
-      ep.histLastSyn = relSeq;
+      const code = (flags & TcpFlag.ACK) !== 0 ? H_ : S_;
+      if (checkHistory(st, s, isOrig, HIST_SYN, code) && (relSeq | 0) !== st.hLastSyn[e]) add(st, s, isOrig, code);
+      st.hLastSyn[e] = relSeq;
     } else if (fin) {
       // A FIN's sequence number counts at the end of the payload it carries.
-      if (checkHistory(c, isOrig, HIST_FIN, 'F') && relSeq + len !== ep.histLastFin) add(c, isOrig, 'F');
-      ep.histLastFin = relSeq + len;
+      if (checkHistory(st, s, isOrig, HIST_FIN, F_) && ((relSeq + len) | 0) !== st.hLastFin[e]) add(st, s, isOrig, F_);
+      st.hLastFin[e] = relSeq + len;
     } else {
-      if (checkHistory(c, isOrig, HIST_RST, 'R') && relSeq !== ep.histLastRst) add(c, isOrig, 'R');
-      ep.histLastRst = relSeq;
+      if (checkHistory(st, s, isOrig, HIST_RST, R_) && (relSeq | 0) !== st.hLastRst[e]) add(st, s, isOrig, R_);
+      st.hLastRst[e] = relSeq;
     }
   } else if (len > 0) {
-    checkHistory(c, isOrig, HIST_DATA, 'D');
+    checkHistory(st, s, isOrig, HIST_DATA, D_);
   } else if ((flags & TcpFlag.ACK) !== 0) {
-    checkHistory(c, isOrig, HIST_ACK, 'A');
+    checkHistory(st, s, isOrig, HIST_ACK, A_);
   }
+}
+
+/** True for 1, 10, 100, ...: the logarithmic letters are added at these counts. */
+function powerOf10(n: number): boolean {
+  while (n >= 10 && n % 10 === 0) n /= 10;
+  return n === 1;
 }
 
 /** Payload at or below the last sequence already seen: Zeek's DidRxmit, letter T. */
-export function didRetransmit(c: Conn, ep: Endpoint, isOrig: boolean): void {
-  if (++ep.rxmtCnt === ep.rxmtThresh) {
-    add(c, isOrig, 'T');
-    ep.rxmtThresh *= 10;
-  }
+export function didRetransmit(st: Store, s: number, e: number, isOrig: boolean): void {
+  if (powerOf10(st.inc(st.rxmt, Col.RXMT, e))) add(st, s, isOrig, T_);
 }
 
 /** A content gap (Zeek's TCP_Endpoint::Gap), letter G, logarithmic. */
-export function gap(c: Conn, ep: Endpoint, isOrig: boolean): void {
-  if (++ep.gapCnt === ep.gapThresh) {
-    add(c, isOrig, 'G');
-    ep.gapThresh *= 10;
-  }
+export function gap(st: Store, s: number, e: number, isOrig: boolean): void {
+  if (powerOf10(st.inc(st.gaps, Col.GAPS, e))) add(st, s, isOrig, G_);
 }
 
 /** A zero window advertisement: Zeek's ZeroWindow, letter W. */
-export function zeroWindow(c: Conn, ep: Endpoint, isOrig: boolean): void {
-  if (++ep.win0Cnt === ep.win0Thresh) {
-    add(c, isOrig, 'W');
-    ep.win0Thresh *= 10;
-  }
+export function zeroWindow(st: Store, s: number, e: number, isOrig: boolean): void {
+  if (powerOf10(st.inc(st.win0, Col.WIN0, e))) add(st, s, isOrig, W_);
 }
 
 /** The direction was chosen against the first packet's sender (Zeek's FlipRoles adds '^'). */
-export function flipped(c: Conn): void {
-  c.history += '^';
+export function flipped(st: Store, s: number): void {
+  appendHistory(st, s, CARET);
 }

@@ -13,6 +13,8 @@
  *   measured on one clock: an offset between hosts cannot corrupt a latency.
  */
 import { TcpFlag } from '@tcplens/packet';
+import { CB } from './conn.js';
+import { Col, type Store } from './store.js';
 
 /** Handshake timestamps of one clock (µs, -1 = not seen). */
 export interface HandshakeClock {
@@ -51,6 +53,37 @@ export function clockPacket(h: HandshakeClock, isOrig: boolean, flags: number, t
     h.synAckUs = t;
     h.synToSynAckUs = h.lastSynUs >= 0 ? t - h.lastSynUs : -1;
   }
+}
+
+/** The first sensor's clock of slot s: the same rules on the store's columns. */
+export function clockPacket0(st: Store, s: number, isOrig: boolean, flags: number, t: number): void {
+  if ((st.bits[s]! & CB.TIMING_DONE) !== 0) return;
+  const synAck = flags & (TcpFlag.SYN | TcpFlag.ACK | TcpFlag.RST);
+  if (isOrig) {
+    if (synAck === TcpFlag.SYN) st.setT(st.lastSynUs, Col.LAST_SYN, s, s, t);
+    else if (synAck === TcpFlag.ACK && st.getT(st.synAckUs, Col.SYN_ACK, s, s) >= 0) {
+      st.setT(st.handshakeAckUs, Col.HS_ACK, s, s, t);
+      st.bits[s]! |= CB.TIMING_DONE;
+    }
+  } else if (synAck === (TcpFlag.SYN | TcpFlag.ACK)) {
+    const synAckUs = st.getT(st.synAckUs, Col.SYN_ACK, s, s);
+    const lastSynUs = st.getT(st.lastSynUs, Col.LAST_SYN, s, s);
+    if (synAckUs < 0 || synAckUs < lastSynUs) {
+      st.setT(st.synAckUs, Col.SYN_ACK, s, s, t);
+      st.setT(st.synAnsweredUs, Col.SYN_ANSWERED, s, s, lastSynUs);
+    }
+  }
+}
+
+/** Multi-sensor data of one connection (store.multi), created when a second sensor shows up. */
+export class MultiSide {
+  /** Handshake clocks of the other sensors. */
+  clocks: SensorClock[] | null = null;
+  /** Recent segments for cross-sensor duplicate detection. */
+  ring: DedupRing | null = null;
+  /** Last packet time on the first sensor's clock; -1 while it equals the connection's lastUs. */
+  lastUs0 = -1;
+  constructor(readonly sensor0: number) {}
 }
 
 export function sensorBit(sensor: number): number {

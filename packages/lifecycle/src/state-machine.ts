@@ -17,11 +17,18 @@
  *   RESET                weird                     weird             -
  */
 import { TcpFlag } from '@tcplens/packet';
-import type { Conn } from './conn.js';
-import { EndpointState as S, seqDelta, type Endpoint } from './endpoint.js';
+import { CB, EB } from './conn.js';
+import { EndpointState as S, epPrevState, epState, seqDelta, setState, type EndpointStateValue } from './endpoint.js';
+import { appendHistory } from './history.js';
+import type { Store } from './store.js';
 import type { Weirds } from './weirds.js';
 
+/** The sender (ep) and receiver (peer) of the packet, in the store, and their slot. */
 export interface PacketFacts {
+  st: Store;
+  slot: number;
+  ep: number;
+  peer: number;
   flags: number;
   len: number;
   baseSeq: number;
@@ -30,7 +37,8 @@ export interface PacketFacts {
   isOrig: boolean;
 }
 
-function inactive(c: Conn, ep: Endpoint, peer: Endpoint, f: PacketFacts, w: Weirds): boolean {
+function inactive(f: PacketFacts, w: Weirds): boolean {
+  const { st, ep, peer } = f;
   const syn = (f.flags & TcpFlag.SYN) !== 0;
   const ack = (f.flags & TcpFlag.ACK) !== 0;
   let doClose = false;
@@ -38,109 +46,112 @@ function inactive(c: Conn, ep: Endpoint, peer: Endpoint, f: PacketFacts, w: Weir
     if (f.isOrig) {
       if (ack) {
         w.add('connection_originator_SYN_ack');
-        ep.setState(S.SYN_ACK_SENT);
-      } else ep.setState(S.SYN_SENT);
+        setState(st, ep, S.SYN_ACK_SENT);
+      } else setState(st, ep, S.SYN_SENT);
     } else {
       if (ack) {
         if (
-          peer.state !== S.INACTIVE &&
-          peer.state !== S.PARTIAL &&
-          !(seqDelta(f.ackSeq, peer.startSeq) >= 0 && seqDelta(f.ackSeq, peer.lastSeq) <= 0)
+          epState(st, peer) !== S.INACTIVE &&
+          epState(st, peer) !== S.PARTIAL &&
+          !(seqDelta(f.ackSeq, st.startSeq[peer] ?? 0) >= 0 && seqDelta(f.ackSeq, (st.lastSeq[peer] ?? 0)) <= 0)
         ) {
           w.add('bad_SYN_ack');
         }
-      } else if (peer.state === S.SYN_ACK_SENT && f.baseSeq === ep.startSeq) {
+      } else if (epState(st, peer) === S.SYN_ACK_SENT && f.baseSeq === st.startSeq[ep]) {
         // SYN and SYN-ACK captured in reverse order (Zeek: "SYN/SYN-ACK reversal"): flip the
         // roles and establish. Zeek appends '^' here, after this SYN's letter.
-        c.flipPending = true;
-        c.history += '^';
-        peer.setState(S.ESTABLISHED);
+        st.bits[f.slot]! |= CB.FLIP_PENDING;
+        appendHistory(st, f.slot, 0x5e);
+        setState(st, peer, S.ESTABLISHED);
       } else w.add('simultaneous_open');
-      if (peer.state === S.SYN_SENT) peer.setState(S.ESTABLISHED);
-      else if (peer.state === S.INACTIVE) w.add('unsolicited_SYN_response');
-      ep.setState(S.ESTABLISHED);
+      if (epState(st, peer) === S.SYN_SENT) setState(st, peer, S.ESTABLISHED);
+      else if (epState(st, peer) === S.INACTIVE) w.add('unsolicited_SYN_response');
+      setState(st, ep, S.ESTABLISHED);
     }
   }
   if ((f.flags & TcpFlag.FIN) !== 0) {
-    ep.setState(S.CLOSED);
+    setState(st, ep, S.CLOSED);
     doClose = true;
-    if (peer.state !== S.PARTIAL && !syn) w.add('spontaneous_FIN');
+    if (epState(st, peer) !== S.PARTIAL && !syn) w.add('spontaneous_FIN');
   }
   if ((f.flags & TcpFlag.RST) !== 0) {
-    ep.setState(S.RESET);
+    setState(st, ep, S.RESET);
     doClose = true;
     const reject = f.isOrig
-      ? peer.state === S.ESTABLISHED
-      : peer.state === S.SYN_SENT || peer.state === S.SYN_ACK_SENT;
-    if (!reject && peer.state === S.INACTIVE) w.add('spontaneous_RST');
+      ? epState(st, peer) === S.ESTABLISHED
+      : epState(st, peer) === S.SYN_SENT || epState(st, peer) === S.SYN_ACK_SENT;
+    if (!reject && epState(st, peer) === S.INACTIVE) w.add('spontaneous_RST');
   }
-  if (ep.state === S.INACTIVE) {
+  if (epState(st, ep) === S.INACTIVE) {
     // No control flag changed the state.
-    if (!f.isOrig && f.len === 0 && c.orig.state === S.SYN_SENT) {
+    if (!f.isOrig && f.len === 0 && epState(st, f.slot * 2) === S.SYN_SENT) {
       // Some stacks ACK a SYN before answering it: not a partial connection.
-    } else if (ack && peer.state === S.ESTABLISHED) {
-      ep.setState(S.ESTABLISHED); // we missed the SYN but saw the SYN-ACK; this is its ACK
+    } else if (ack && epState(st, peer) === S.ESTABLISHED) {
+      setState(st, ep, S.ESTABLISHED); // we missed the SYN but saw the SYN-ACK; this is its ACK
     } else {
-      ep.setState(S.PARTIAL);
+      setState(st, ep, S.PARTIAL);
     }
   }
   return doClose;
 }
 
-function synSent(ep: Endpoint, peer: Endpoint, f: PacketFacts, w: Weirds): boolean {
+function synSent(f: PacketFacts, w: Weirds): boolean {
+  const { st, ep, peer } = f;
   let doClose = false;
   if ((f.flags & TcpFlag.SYN) !== 0) {
     const ack = (f.flags & TcpFlag.ACK) !== 0;
     if (f.isOrig) {
-      if (ack && (f.flags & (TcpFlag.FIN | TcpFlag.RST)) === 0 && ep.state !== S.SYN_ACK_SENT) {
+      if (ack && (f.flags & (TcpFlag.FIN | TcpFlag.RST)) === 0 && epState(st, ep) !== S.SYN_ACK_SENT) {
         w.add('repeated_SYN_with_ack');
       }
-    } else if (!ack && ep.state !== S.SYN_SENT) w.add('repeated_SYN_reply_wo_ack');
+    } else if (!ack && epState(st, ep) !== S.SYN_SENT) w.add('repeated_SYN_reply_wo_ack');
   }
   if ((f.flags & TcpFlag.FIN) !== 0) {
-    if (peer.state === S.INACTIVE || peer.state === S.SYN_SENT) w.add('inappropriate_FIN');
-    ep.setState(S.CLOSED);
+    if (epState(st, peer) === S.INACTIVE || epState(st, peer) === S.SYN_SENT) w.add('inappropriate_FIN');
+    setState(st, ep, S.CLOSED);
     doClose = true;
   }
   if ((f.flags & TcpFlag.RST) !== 0) {
-    ep.setState(S.RESET);
+    setState(st, ep, S.RESET);
     doClose = true;
   } else if (f.len > 0) w.add('data_before_established');
   return doClose;
 }
 
-function established(ep: Endpoint, peer: Endpoint, f: PacketFacts, w: Weirds): boolean {
+function established(f: PacketFacts, w: Weirds): boolean {
+  const { st, ep, peer } = f;
   let doClose = false;
   if (
     (f.flags & TcpFlag.SYN) !== 0 &&
-    ep.state === S.PARTIAL &&
-    peer.state === S.INACTIVE &&
+    epState(st, ep) === S.PARTIAL &&
+    epState(st, peer) === S.INACTIVE &&
     (f.flags & TcpFlag.ACK) === 0
   ) {
     w.add('SYN_after_partial');
-    ep.setState(S.SYN_SENT);
+    setState(st, ep, S.SYN_SENT);
   }
   if ((f.flags & TcpFlag.FIN) !== 0 && (f.flags & TcpFlag.RST) === 0) {
-    ep.setState(S.CLOSED);
+    setState(st, ep, S.CLOSED);
     // The peer sent FIN then RST: that was a normal termination after all.
-    if (peer.state === S.RESET && peer.prevState === S.CLOSED) peer.setState(S.CLOSED);
+    if (epState(st, peer) === S.RESET && epPrevState(st, peer) === S.CLOSED) setState(st, peer, S.CLOSED);
     doClose = true;
   }
   if ((f.flags & TcpFlag.RST) !== 0) {
-    ep.setState(S.RESET);
+    setState(st, ep, S.RESET);
     doClose = true;
   }
   return doClose;
 }
 
 /** A RST after this endpoint's FIN starts the reset linger (Zeek's ResetTimer). */
-function closed(ep: Endpoint, peer: Endpoint, f: PacketFacts, w: Weirds): { doClose: boolean; resetLinger: boolean } {
+function closed(f: PacketFacts, w: Weirds): { doClose: boolean; resetLinger: boolean } {
+  const { st, ep, peer } = f;
   if ((f.flags & TcpFlag.SYN) !== 0) w.add('SYN_after_close');
   if ((f.flags & TcpFlag.FIN) !== 0 && f.deltaLast > 0) w.add('FIN_advanced_last_seq');
   // After a FIN exchange a RST changes nothing; otherwise it is a RST after our FIN.
-  if ((f.flags & TcpFlag.RST) !== 0 && peer.state !== S.CLOSED) {
-    ep.setState(S.RESET);
-    return ep.didClose ? RST_AFTER_FIN : RST_AFTER_FIN_CLOSE;
+  if ((f.flags & TcpFlag.RST) !== 0 && epState(st, peer) !== S.CLOSED) {
+    setState(st, ep, S.RESET);
+    return (st.eb[ep]! & EB.DID_CLOSE) !== 0 ? RST_AFTER_FIN : RST_AFTER_FIN_CLOSE;
   }
   return NO_CLOSE;
 }
@@ -157,24 +168,21 @@ function reset(f: PacketFacts, w: Weirds): void {
 
 /** Runs the sender's state function. Exhaustive over the endpoint states. */
 export function updateStateMachine(
-  c: Conn,
-  ep: Endpoint,
-  peer: Endpoint,
   f: PacketFacts,
   w: Weirds,
 ): { readonly doClose: boolean; readonly resetLinger: boolean } {
-  const s = ep.state;
+  const s: EndpointStateValue = epState(f.st, f.ep);
   switch (s) {
     case S.INACTIVE:
-      return inactive(c, ep, peer, f, w) ? CLOSE : NO_CLOSE;
+      return inactive(f, w) ? CLOSE : NO_CLOSE;
     case S.SYN_SENT:
     case S.SYN_ACK_SENT:
-      return synSent(ep, peer, f, w) ? CLOSE : NO_CLOSE;
+      return synSent(f, w) ? CLOSE : NO_CLOSE;
     case S.ESTABLISHED:
     case S.PARTIAL:
-      return established(ep, peer, f, w) ? CLOSE : NO_CLOSE;
+      return established(f, w) ? CLOSE : NO_CLOSE;
     case S.CLOSED:
-      return closed(ep, peer, f, w);
+      return closed(f, w);
     case S.RESET:
       reset(f, w);
       return NO_CLOSE;

@@ -6,77 +6,94 @@
  *   LINGER_CLOSE  close complete (Zeek's ConnDeleteTimer)               since the close   closeLingerUs
  *   LINGER_RESET  a RST was part of the close (Zeek's ResetTimer)       since the close   resetLingerUs
  *
- * Within a list, connections are in order of `clsSinceUs` (ACTIVE moves a connection to the
+ * Within a list, connections are in order of `clsSince` (ACTIVE moves a connection to the
  * tail on each packet; the other classes never move), so the head has the earliest deadline:
  * expiry costs O(1) per expired connection, nothing per packet beyond a relink.
  */
-import { Conn, TimeoutClass, type TimeoutClassValue } from './conn.js';
+import { TimeoutClass, type TimeoutClassValue } from './conn.js';
+import { Col, type Store } from './store.js';
 
-class ConnList {
-  head: Conn | null = null;
-  tail: Conn | null = null;
-
-  append(c: Conn): void {
-    c.prev = this.tail;
-    c.next = null;
-    if (this.tail !== null) this.tail.next = c;
-    else this.head = c;
-    this.tail = c;
-  }
-
-  unlink(c: Conn): void {
-    if (c.prev !== null) c.prev.next = c.next;
-    else this.head = c.next;
-    if (c.next !== null) c.next.prev = c.prev;
-    else this.tail = c.prev;
-    c.prev = c.next = null;
-  }
-}
-
+/** Doubly linked lists of slots through store.prev / store.next (-1 = none). */
 export class TimeoutLists {
-  private readonly lists = [new ConnList(), new ConnList(), new ConnList(), new ConnList()] as const;
+  private readonly heads = new Int32Array(4).fill(-1);
+  private readonly tails = new Int32Array(4).fill(-1);
   private readonly durations: readonly [number, number, number, number];
 
-  constructor(attemptUs: number, inactivityUs: number, closeLingerUs: number, resetLingerUs: number) {
+  constructor(
+    private readonly st: Store,
+    attemptUs: number, inactivityUs: number, closeLingerUs: number, resetLingerUs: number,
+  ) {
     this.durations = [attemptUs, inactivityUs, closeLingerUs, resetLingerUs];
   }
 
-  deadline(c: Conn): number {
-    return c.cls === TimeoutClass.NONE ? Infinity : c.clsSinceUs + this.durations[c.cls];
+  cls(s: number): TimeoutClassValue {
+    return ((this.st.phaseCls[s]! >> 4) - 1) as TimeoutClassValue;
   }
 
-  /** Puts c on the list of class `cls`; for ACTIVE (or a class change) at the tail, since `sinceUs`. */
-  place(c: Conn, cls: TimeoutClassValue, sinceUs: number): void {
-    if (cls === c.cls) {
+  deadline(s: number): number {
+    const cls = this.cls(s);
+    if (cls === TimeoutClass.NONE) return Infinity;
+    return this.st.getT(this.st.clsSince, Col.CLS_SINCE, s, s) + this.durations[cls];
+  }
+
+  /** Puts slot s on the list of class `cls`; for ACTIVE (or a class change) at the tail, since `sinceUs`. */
+  place(s: number, cls: TimeoutClassValue, sinceUs: number): void {
+    const st = this.st;
+    const cur = this.cls(s);
+    if (cls === cur) {
       if (cls !== TimeoutClass.ACTIVE) return;
-      const list = this.lists[cls];
-      if (list.tail !== c) {
-        list.unlink(c);
-        list.append(c);
+      if (this.tails[cls] !== s) {
+        this.unlink(s, cls);
+        this.append(s, cls);
       }
-      c.clsSinceUs = sinceUs;
+      st.setT(st.clsSince, Col.CLS_SINCE, s, s, sinceUs);
       return;
     }
-    if (c.cls !== TimeoutClass.NONE) this.lists[c.cls].unlink(c);
-    c.cls = cls;
-    c.clsSinceUs = sinceUs;
-    if (cls !== TimeoutClass.NONE) this.lists[cls].append(c);
+    if (cur !== TimeoutClass.NONE) this.unlink(s, cur);
+    st.phaseCls[s] = (st.phaseCls[s]! & 15) | ((cls + 1) << 4);
+    if (cls === TimeoutClass.NONE) return;
+    st.setT(st.clsSince, Col.CLS_SINCE, s, s, sinceUs);
+    this.append(s, cls);
   }
 
-  remove(c: Conn): void {
-    this.place(c, TimeoutClass.NONE, 0);
+  remove(s: number): void {
+    this.place(s, TimeoutClass.NONE, 0);
   }
 
-  /** The connection with the earliest deadline ≤ nowUs, or null. */
-  nextExpired(nowUs: number): Conn | null {
-    let best: Conn | null = null;
+  /** The slot with the earliest deadline ≤ nowUs, or -1. */
+  nextExpired(nowUs: number): number {
+    let best = -1;
     let bestDeadline = Infinity;
     for (let i = 0; i < 4; i++) {
-      const h = this.lists[i as 0 | 1 | 2 | 3].head;
-      if (h === null) continue;
+      const h = this.heads[i]!;
+      if (h < 0) continue;
       const d = this.deadline(h);
-      if (d <= nowUs && d < bestDeadline) [best, bestDeadline] = [h, d];
+      if (d <= nowUs && d < bestDeadline) {
+        best = h;
+        bestDeadline = d;
+      }
     }
     return best;
+  }
+
+  private append(s: number, cls: number): void {
+    const st = this.st;
+    const tail = this.tails[cls]!;
+    st.prev[s] = tail;
+    st.next[s] = -1;
+    if (tail >= 0) st.next[tail] = s;
+    else this.heads[cls] = s;
+    this.tails[cls] = s;
+  }
+
+  private unlink(s: number, cls: number): void {
+    const st = this.st;
+    const p = st.prev[s]!;
+    const n = st.next[s]!;
+    if (p >= 0) st.next[p] = n;
+    else this.heads[cls] = n;
+    if (n >= 0) st.prev[n] = p;
+    else this.tails[cls] = p;
+    st.prev[s] = st.next[s] = -1;
   }
 }

@@ -12,15 +12,16 @@
  * calls advance(); only the moment they are emitted does.
  */
 import { TcpFlag, type TcpPacket } from '@tcplens/packet';
-import { Conn, TimeoutClass, type SideBitValue } from './conn.js';
-import { clockPacket, DedupRing, SensorClock, sensorBit } from './sensors.js';
+import { CB, EB, TimeoutClass } from './conn.js';
+import { clockPacket, clockPacket0, DedupRing, MultiSide, SensorClock } from './sensors.js';
 import { ConnTable } from './conn-table.js';
-import { EndpointState as S } from './endpoint.js';
+import { EndpointState as S, didClose, epState } from './endpoint.js';
 import { flipped } from './history.js';
 import { resolveOptions, type ResolvedOptions, type TrackerOptions } from './options.js';
-import { applyPacket } from './packet-step.js';
+import { applyPacket, linger } from './packet-step.js';
 import { buildRecord, type EmitReason } from './record-builder.js';
 import type { ConnectionRecord } from './record.js';
+import { Col, Store } from './store.js';
 import { TimeoutLists } from './timeouts.js';
 import { Weirds } from './weirds.js';
 
@@ -36,7 +37,9 @@ export interface TrackerStats {
 
 export class ConnectionTracker {
   private readonly opts: ResolvedOptions;
-  private readonly table = new ConnTable();
+  private readonly st = new Store();
+  private readonly table = new ConnTable(this.st);
+  private readonly addresses = (s: number, out: Int32Array): void => this.table.addresses(s, out);
   private readonly timeouts: TimeoutLists;
   private readonly weirds = new Weirds();
   private readonly key = new Int32Array(8);
@@ -56,7 +59,7 @@ export class ConnectionTracker {
     const o = this.opts;
     this.sensorIndex(o.sensorId);
     this.multiSensor = o.multiSensor;
-    this.timeouts = new TimeoutLists(o.attemptTimeoutUs, o.inactivityTimeoutUs, o.closeLingerUs, o.resetLingerUs);
+    this.timeouts = new TimeoutLists(this.st, o.attemptTimeoutUs, o.inactivityTimeoutUs, o.closeLingerUs, o.resetLingerUs);
   }
 
   get openConnections(): number {
@@ -101,106 +104,142 @@ export class ConnectionTracker {
     const dstPort = p.dstPort;
     const flags = p.flags;
     const hash = ConnTable.hashKey(key, srcPort, dstPort);
-    let c = this.table.find(hash, key, srcPort, dstPort);
+    let s = this.table.find(hash, key, srcPort, dstPort);
     let isOrig = this.table.foundIsOrig;
     if (sensor !== 0 && !this.multiSensor) this.multiSensor = true;
-    if (c !== undefined) {
-      if (this.multiSensor && this.duplicate(c, isOrig, p, t, sensor)) return;
-      if (this.timeouts.deadline(c) <= t) {
-        this.finish(c, 'expired');
-        c = undefined;
-      } else if ((flags & TcpFlag.SYN) !== 0 && this.isReuse(c, flags, p.seq, t)) {
-        this.finish(c, 'reused');
-        c = undefined;
+    if (s >= 0) {
+      if (this.multiSensor && this.duplicate(s, isOrig, p, t, sensor)) return;
+      if (this.timeouts.deadline(s) <= t) {
+        this.finish(s, 'expired');
+        s = -1;
+      } else if ((flags & TcpFlag.SYN) !== 0 && this.isReuse(s, flags, p.seq, t)) {
+        this.finish(s, 'reused');
+        s = -1;
       }
     }
-    if (c === undefined) {
+    if (s < 0) {
       const flip = this.flipsRoles(flags, srcPort, dstPort);
       isOrig = !flip;
-      c = this.open(hash, p, flip, t, sensor);
-      if (this.multiSensor) c.ring = new DedupRing();
-      if (c.ring !== null) c.ring.seenByOther(isOrig, flags, p.seq, p.ack, p.payloadLen, t, sensor, this.opts.dedupWindowUs);
+      s = this.open(hash, p, flip, t, sensor);
+      if (this.multiSensor) {
+        const m = this.side(s, sensor);
+        m.ring = new DedupRing();
+        m.ring.seenByOther(isOrig, flags, p.seq, p.ack, p.payloadLen, t, sensor, this.opts.dedupWindowUs);
+      }
+    } else if (sensor !== this.sensor0(s)) {
+      // Another sensor's packet may advance lastUs: the first sensor's clock keeps its own.
+      const m = this.side(s, 0);
+      if (m.lastUs0 < 0) m.lastUs0 = this.st.getT(this.st.lastUs, Col.LAST, s, s);
     }
-    applyPacket(c, isOrig, t, flags, p.seq, p.ack, p.payloadLen, p.window, p.ipLen, this.opts, this.weirds);
-    this.clock(c, isOrig, flags, p.payloadLen, t, sensor);
-    if (c.flipPending) this.flip(c, t);
-    this.reschedule(c, t);
+    applyPacket(this.st, s, isOrig, t, flags, p.seq, p.ack, p.payloadLen, p.window, p.ipLen, this.opts, this.weirds);
+    this.clock(s, isOrig, flags, p.payloadLen, t, sensor);
+    const bits = this.st.bits[s]!;
+    if ((bits & CB.FLIP_PENDING) !== 0) this.flip(s, t);
+    this.reschedule(s, t);
+  }
+
+  /** The multi-sensor side data of slot s, created (first sensor `sensor0`) on first use. */
+  private side(s: number, sensor0: number): MultiSide {
+    const st = this.st;
+    let m = (st.bits[s]! & CB.HAS_MULTI) !== 0 ? st.multi.get(s) : undefined;
+    if (m === undefined) {
+      m = new MultiSide(sensor0);
+      st.multi.set(s, m);
+      st.bits[s]! |= CB.HAS_MULTI;
+    }
+    return m;
+  }
+
+  private sensor0(s: number): number {
+    if ((this.st.bits[s]! & CB.HAS_MULTI) === 0) return 0;
+    return this.st.multi.get(s)?.sensor0 ?? 0;
   }
 
   /**
    * With several sensors: true when another sensor already delivered this segment (it then only
    * adds the sensor and its clock); otherwise remembers the segment.
    */
-  private duplicate(c: Conn, isOrig: boolean, p: TcpPacket, t: number, sensor: number): boolean {
-    const ring = c.ring ?? (c.ring = new DedupRing());
+  private duplicate(s: number, isOrig: boolean, p: TcpPacket, t: number, sensor: number): boolean {
+    const m = this.side(s, 0);
+    const ring = m.ring ?? (m.ring = new DedupRing());
     if (!ring.seenByOther(isOrig, p.flags, p.seq, p.ack, p.payloadLen, t, sensor, this.opts.dedupWindowUs)) return false;
     this.duplicates++;
-    this.clock(c, isOrig, p.flags, p.payloadLen, t, sensor);
+    this.clock(s, isOrig, p.flags, p.payloadLen, t, sensor);
     return true;
   }
 
   /** Timing marks from `sensor`'s own copy of a segment (sensors.ts). */
-  private clock(c: Conn, isOrig: boolean, flags: number, len: number, t: number, sensor: number): void {
-    c.sensorMask |= sensorBit(sensor);
-    if (sensor !== c.sensor0) {
-      const list = c.otherClocks ?? (c.otherClocks = []);
+  private clock(s: number, isOrig: boolean, flags: number, len: number, t: number, sensor: number): void {
+    const st = this.st;
+    const m = (st.bits[s]! & CB.HAS_MULTI) !== 0 ? st.multi.get(s) : undefined;
+    if (m !== undefined && sensor !== m.sensor0) {
+      const list = m.clocks ?? (m.clocks = []);
       let h = list.find((x) => x.sensor === sensor);
       if (h === undefined) list.push((h = new SensorClock(sensor)));
       clockPacket(h, isOrig, flags, t);
       return;
     }
-    clockPacket(c, isOrig, flags, t);
-    if (t > c.lastUs0) c.lastUs0 = t;
-    const ep = isOrig ? c.orig : c.resp;
-    if (len > 0 && ep.firstDataUs < 0 && (flags & TcpFlag.RST) === 0) ep.firstDataUs = t;
-    if ((flags & TcpFlag.FIN) !== 0 && ep.firstFinUs < 0) ep.firstFinUs = t;
+    clockPacket0(st, s, isOrig, flags, t);
+    if (m !== undefined) {
+      if (m.lastUs0 >= 0) {
+        if (t > m.lastUs0) m.lastUs0 = t;
+      } else {
+        const last = st.getT(st.lastUs, Col.LAST, s, s);
+        if (t > last) m.lastUs0 = t; // a copy later than anything applied
+      }
+    }
+    const e = isOrig ? 2 * s : 2 * s + 1;
+    if (len > 0 && (flags & TcpFlag.RST) === 0 && st.firstDataUs[e] === 0xffffffff) {
+      st.setT(st.firstDataUs, Col.FIRST_DATA, e, s, t);
+    }
+    if ((flags & TcpFlag.FIN) !== 0 && (st.eb[e]! & EB.FIN_CLOCKED) === 0) {
+      // The earlier of the two sides' first FINs.
+      st.eb[e]! |= EB.FIN_CLOCKED;
+      const first = st.getT(st.firstFinUs, Col.FIRST_FIN, s, s);
+      if (first < 0 || t < first) st.setT(st.firstFinUs, Col.FIRST_FIN, s, s, t);
+    }
   }
 
   /** SYN/SYN-ACK reversal (Zeek's FlipRoles): the SYN's sender becomes the originator. */
-  private flip(c: Conn, t: number): void {
-    c.flipPending = false;
-    [c.orig, c.resp] = [c.resp, c.orig];
-    const w = this.table.words;
-    const b = c.slot * 8;
-    for (let i = 0; i < 4; i++) {
-      const x = w[b + i] ?? 0;
-      w[b + i] = w[b + 4 + i] ?? 0;
-      w[b + 4 + i] = x;
-    }
-    this.table.swapPorts(c);
-    const swap = (s: number): SideBitValue => (((s & 1) << 1) | ((s & 2) >> 1)) as SideBitValue;
-    c.firstFinSide = swap(c.firstFinSide);
-    c.firstRstSide = swap(c.firstRstSide);
-    c.rstSides = swap(c.rstSides);
-    c.finRstSides = swap(c.finRstSides);
+  private flip(s: number, t: number): void {
+    const st = this.st;
+    st.bits[s]! &= ~CB.FLIP_PENDING;
+    st.swapEndpoints(s);
+    this.table.swapRoles(s);
+    const swap = (x: number): number => ((x & 1) << 1) | ((x & 2) >> 1);
+    const sd = st.sides[s]!;
+    st.sides[s] = swap(sd & 3) | (swap((sd >> 2) & 3) << 2) | (swap((sd >> 4) & 3) << 4) | (swap((sd >> 6) & 3) << 6);
     // The SYN-ACK came first: no SYN→SYN-ACK interval; the handshake runs from this SYN.
-    c.synAckUs = c.startUs;
-    c.synToSynAckUs = -1;
-    c.lastSynUs = t;
+    st.setT(st.synAckUs, Col.SYN_ACK, s, s, st.startUs[s]!);
+    st.setT(st.synAnsweredUs, Col.SYN_ANSWERED, s, s, -1);
+    st.setT(st.lastSynUs, Col.LAST_SYN, s, s, t);
   }
 
   advance(nowUs: number): void {
-    for (let c = this.timeouts.nextExpired(nowUs); c !== null; c = this.timeouts.nextExpired(nowUs)) {
-      this.finish(c, 'expired');
+    for (let s = this.timeouts.nextExpired(nowUs); s >= 0; s = this.timeouts.nextExpired(nowUs)) {
+      this.finish(s, 'expired');
     }
   }
 
   flush(): void {
-    const live = this.table.conns.filter((c): c is Conn => c !== undefined);
-    live.sort((a, b) => a.startUs - b.startUs || a.slot - b.slot);
-    for (const c of live) this.finish(c, 'flush');
+    const st = this.st;
+    const live = this.table.slots();
+    live.sort((a, b) => st.startUs[a]! - st.startUs[b]! || a - b);
+    for (const s of live) this.finish(s, 'flush');
   }
 
-  /** Moves c to the expiry list its state calls for (timeouts.ts). */
-  private reschedule(c: Conn, t: number): void {
-    if (c.lingerSinceUs >= 0) {
-      const cls = c.lingerReset ? TimeoutClass.LINGER_RESET : TimeoutClass.LINGER_CLOSE;
-      this.timeouts.place(c, cls, c.lingerSinceUs);
+  /** Moves slot s to the expiry list its state calls for (timeouts.ts). */
+  private reschedule(s: number, t: number): void {
+    const st = this.st;
+    const bits = st.bits[s]!;
+    if ((bits & CB.LINGER) !== 0) {
+      const cls = (bits & CB.LINGER_RESET) !== 0 ? TimeoutClass.LINGER_RESET : TimeoutClass.LINGER_CLOSE;
+      this.timeouts.place(s, cls, linger.sinceUs);
       return;
     }
-    const os = c.orig.state;
-    const attempt = (os === S.SYN_SENT || os === S.SYN_ACK_SENT) && c.resp.state === S.INACTIVE;
-    this.timeouts.place(c, attempt ? TimeoutClass.ATTEMPT : TimeoutClass.ACTIVE, t);
+    const os = epState(st, 2 * s);
+    const attempt = (os === S.SYN_SENT || os === S.SYN_ACK_SENT) && epState(st, 2 * s + 1) === S.INACTIVE;
+    this.timeouts.place(s, attempt ? TimeoutClass.ATTEMPT : TimeoutClass.ACTIVE, t);
   }
 
   /**
@@ -218,62 +257,54 @@ export class ConnectionTracker {
     return sp[dstPort] !== 1 || ((flags & TcpFlag.SYN) === 0 && srcPort < dstPort);
   }
 
-  private open(hash: number, p: TcpPacket, flip: boolean, t: number, sensor: number): Conn {
-    const slot = this.table.allocSlot();
-    const w = this.table.words;
-    const key = this.key;
-    const b = slot * 8;
-    const [o, r] = flip ? [4, 0] : [0, 4];
-    for (let i = 0; i < 4; i++) {
-      w[b + i] = key[o + i] ?? 0;
-      w[b + 4 + i] = key[r + i] ?? 0;
-    }
-    const c = flip
-      ? new Conn(slot, hash, p.ipVersion, p.dstPort, p.srcPort, t)
-      : new Conn(slot, hash, p.ipVersion, p.srcPort, p.dstPort, t);
-    c.firstSeq = flip ? ((p.flags & TcpFlag.ACK) !== 0 ? (p.ack - 1) >>> 0 : 0) : p.seq;
-    if ((p.flags & TcpFlag.SYN) === 0) c.handshakeDone = true; // picked up mid-stream
-    if (flip) flipped(c);
-    c.sensor0 = sensor;
-    c.sensorMask = sensorBit(sensor);
-    this.table.insert(c);
+  private open(hash: number, p: TcpPacket, flip: boolean, t: number, sensor: number): number {
+    const st = this.st;
+    const s = st.alloc(t);
+    this.table.insert(s, hash, this.key, p.srcPort, p.dstPort, flip);
+    if (p.ipVersion === 6) st.bits[s]! |= CB.IPV6;
+    st.firstSeq[s] = flip ? ((p.flags & TcpFlag.ACK) !== 0 ? (p.ack - 1) >>> 0 : 0) : p.seq;
+    if ((p.flags & TcpFlag.SYN) === 0) st.bits[s]! |= CB.HANDSHAKE_DONE; // picked up mid-stream
+    if (flip) flipped(st, s);
+    if (sensor !== 0) this.side(s, sensor);
     this.opened++;
-    return c;
+    return s;
   }
 
   /** Zeek's TCPSessionAdapter::IsReuse, for a packet with SYN. */
-  private isReuse(c: Conn, flags: number, seq: number, t: number): boolean {
-    const { orig, resp } = c;
-    let connOrig = orig;
+  private isReuse(s: number, flags: number, seq: number, t: number): boolean {
+    const st = this.st;
+    const o = 2 * s;
+    const r = o + 1;
+    const os = epState(st, o);
+    const rs = epState(st, r);
+    let connOrig = o;
     if ((flags & TcpFlag.ACK) !== 0) {
-      if (orig.state !== S.INACTIVE) return false; // not a half connection
-      connOrig = resp;
+      if (os !== S.INACTIVE) return false; // not a half connection
+      connOrig = r;
     }
-    const anyReset = orig.state === S.RESET || resp.state === S.RESET;
-    if (!orig.didClose && !resp.didClose) {
-      if (seq === connOrig.startSeq) return false;
-      if (
-        (flags & TcpFlag.ACK) === 0 && connOrig.state === S.SYN_ACK_SENT &&
-        resp.state === S.INACTIVE && seq === resp.startSeq
-      ) {
+    const anyReset = os === S.RESET || rs === S.RESET;
+    const oClosed = didClose(st, o);
+    const rClosed = didClose(st, r);
+    if (!oClosed && !rClosed) {
+      if (seq === st.startSeq[connOrig]) return false;
+      const cs = epState(st, connOrig);
+      if ((flags & TcpFlag.ACK) === 0 && cs === S.SYN_ACK_SENT && rs === S.INACTIVE && seq === st.startSeq[r]) {
         return false; // SYN and SYN-ACK seen in reverse order
       }
-      this.weirds.add(connOrig.state === S.SYN_SENT ? 'SYN_seq_jump' : 'active_connection_reuse');
-    } else if (
-      ((orig.state !== S.INACTIVE && !orig.didClose) || (resp.state !== S.INACTIVE && !resp.didClose)) &&
-      !anyReset
-    ) {
+      this.weirds.add(cs === S.SYN_SENT ? 'SYN_seq_jump' : 'active_connection_reuse');
+    } else if (((os !== S.INACTIVE && !oClosed) || (rs !== S.INACTIVE && !rClosed)) && !anyReset) {
       this.weirds.add('active_connection_reuse');
-    } else if (t - c.zeekLastUs < this.opts.connectionLingerUs && !anyReset) {
+    } else if (t - st.getT(st.zeekLastUs, Col.ZEEK_LAST, s, s) < this.opts.connectionLingerUs && !anyReset) {
       this.weirds.add('premature_connection_reuse');
     }
     return true;
   }
 
-  private finish(c: Conn, reason: EmitReason): void {
-    const record = buildRecord(c, this.table.words, this.sensorNames, reason);
-    this.timeouts.remove(c);
-    this.table.remove(c);
+  private finish(s: number, reason: EmitReason): void {
+    const record = buildRecord(this.st, s, this.addresses, this.sensorNames, reason);
+    this.timeouts.remove(s);
+    this.table.remove(s);
+    this.st.release(s);
     this.emitted++;
     this.emit(record);
   }

@@ -19,65 +19,73 @@
  * Window updates, window full and ACKed-unseen are not counted.
  */
 import { TcpFlag } from '@tcplens/packet';
-import type { Endpoint } from './endpoint.js';
+import { EB } from './conn.js';
+import { Col, type Store } from './store.js';
 
-const KEEP_ALIVE = 1;
-const ZW_PROBE = 2;
 const SFR = TcpFlag.SYN | TcpFlag.FIN | TcpFlag.RST;
 
 function lt(a: number, b: number): boolean {
   return ((a - b) | 0) < 0;
 }
 
+/** Wireshark's analysis of one segment of ep `f` (slot s) towards ep `r`. */
 export function wsAnalyze(
-  fwd: Endpoint, rev: Endpoint, t: number,
+  st: Store, s: number, f: number, r: number, t: number,
   seq: number, ack: number, len: number, flags: number, window: number, firstRttUs: number,
 ): void {
   let segFlags = 0;
   const sfr = (flags & SFR) !== 0;
+  const fb = st.eb[f]!;
+  const nextSet = (fb & EB.WS_NEXT_SET) !== 0;
+  const nextSeq = st.wsNextSeq[f]!;
+  const lastAck = st.wsLastAck[f]!;
+  const rb = st.eb[r]!;
   let checks = true;
-  if (len === 1 && fwd.wsNextSeqSet && seq === fwd.wsNextSeq && rev.wsWindow === 0) {
-    segFlags |= ZW_PROBE;
+  if (len === 1 && nextSet && seq === nextSeq && (rb & EB.WS_WIN_SET) !== 0 && st.wsWindow[r] === 0) {
+    segFlags |= EB.WS_ZW_PROBE;
     checks = false;
   }
   if (checks) {
-    if (window === 0 && !sfr) fwd.wsZeroWin++;
-    if (fwd.wsNextSeqSet && lt(fwd.wsNextSeq, seq) && (flags & TcpFlag.RST) === 0) fwd.wsLost++;
-    if (len <= 1 && fwd.wsNextSeqSet && seq === ((fwd.wsNextSeq - 1) >>> 0) && !sfr) {
-      segFlags |= KEEP_ALIVE;
-      fwd.wsKeepAlive++;
+    if (window === 0 && !sfr) st.inc(st.wsZeroWin, Col.WS_ZERO_WIN, f);
+    if (nextSet && lt(nextSeq, seq) && (flags & TcpFlag.RST) === 0) st.inc(st.wsLost, Col.WS_LOST, f);
+    if (len <= 1 && nextSet && seq === ((nextSeq - 1) >>> 0) && !sfr) {
+      segFlags |= EB.WS_KEEP_ALIVE;
+      st.inc(st.wsKeepAlive, Col.WS_KEEP_ALIVE, f);
     }
-    const repeat = len === 0 && !sfr && fwd.wsNextSeqSet && seq === fwd.wsNextSeq && ack === fwd.wsLastAck &&
-      window === fwd.wsWindow;
-    if (repeat && window !== 0 && (rev.wsLastFlags & KEEP_ALIVE) !== 0) {
+    const repeat = len === 0 && !sfr && nextSet && seq === nextSeq && ack === lastAck &&
+      (fb & EB.WS_WIN_SET) !== 0 && window === st.wsWindow[f];
+    if (repeat && window !== 0 && (rb & EB.WS_KEEP_ALIVE) !== 0) {
       // keep-alive ACK: not a duplicate ACK
-    } else if (repeat && window === 0 && (rev.wsLastFlags & ZW_PROBE) !== 0) {
+    } else if (repeat && window === 0 && (rb & EB.WS_ZW_PROBE) !== 0) {
       // zero-window-probe ACK
     } else if (repeat && window !== 0) {
-      fwd.wsDupAckNum++;
-      fwd.wsDupAcks++;
+      if (st.wsDupAckNum[f]! < 255) st.wsDupAckNum[f]!++;
+      st.inc(st.wsDupAcks, Col.WS_DUP_ACKS, f);
     }
   }
-  if (ack !== fwd.wsLastAck) fwd.wsDupAckNum = 0;
+  if (ack !== lastAck) st.wsDupAckNum[f] = 0;
 
   const hasSeq = len > 0 || (flags & (TcpFlag.SYN | TcpFlag.FIN)) !== 0;
-  if (hasSeq && fwd.wsNextSeqSet && lt(seq, fwd.wsNextSeq) && (segFlags & KEEP_ALIVE) === 0) {
+  if (hasSeq && nextSet && lt(seq, nextSeq) && (segFlags & EB.WS_KEEP_ALIVE) === 0) {
     const oooThresh = firstRttUs > 0 ? firstRttUs : 3000;
     const end = (seq + len) >>> 0;
-    if (rev.wsDupAckNum >= 2 && rev.wsLastAck === seq && t - rev.wsLastAckUs < 20_000) fwd.wsRetrans++;
-    else if (t - fwd.wsNextSeqUs < oooThresh && fwd.wsNextSeq !== end) fwd.wsOoo++;
-    else fwd.wsRetrans++; // spurious or plain: both are tcp.analysis.retransmission
+    if (st.wsDupAckNum[r]! >= 2 && st.wsLastAck[r] === seq && t - st.getT(st.wsLastAckUs, Col.WS_ACK_US, r, s) < 20_000) {
+      st.inc(st.wsRetrans, Col.WS_RETRANS, f);
+    } else if (t - st.getT(st.wsNextSeqUs, Col.WS_NEXT_US, f, s) < oooThresh && nextSeq !== end) {
+      st.inc(st.wsOoo, Col.WS_OOO, f);
+    } else st.inc(st.wsRetrans, Col.WS_RETRANS, f); // spurious or plain: both are tcp.analysis.retransmission
   }
 
   let next = (seq + len) >>> 0;
   if ((flags & (TcpFlag.SYN | TcpFlag.FIN)) !== 0) next = (next + 1) >>> 0;
-  if ((!fwd.wsNextSeqSet || lt(fwd.wsNextSeq, next)) && (segFlags & ZW_PROBE) === 0) {
-    fwd.wsNextSeq = next;
-    fwd.wsNextSeqSet = true;
-    fwd.wsNextSeqUs = t;
+  let b = (fb & ~(EB.WS_KEEP_ALIVE | EB.WS_ZW_PROBE)) | segFlags | EB.WS_WIN_SET;
+  if ((!nextSet || lt(nextSeq, next)) && (segFlags & EB.WS_ZW_PROBE) === 0) {
+    st.wsNextSeq[f] = next;
+    b |= EB.WS_NEXT_SET;
+    st.setT(st.wsNextSeqUs, Col.WS_NEXT_US, f, s, t);
   }
-  fwd.wsWindow = window;
-  fwd.wsLastAck = ack;
-  fwd.wsLastAckUs = t;
-  fwd.wsLastFlags = segFlags;
+  st.eb[f] = b;
+  st.wsWindow[f] = window;
+  st.wsLastAck[f] = ack;
+  st.setT(st.wsLastAckUs, Col.WS_ACK_US, f, s, t);
 }
