@@ -3,18 +3,26 @@
  *
  * Addresses come as four big-endian 32-bit words (IPv4 in word 3, IPv4-mapped).
  */
-import { createHash } from 'node:crypto';
+import { sha1Base64, sha1Input } from './sha1-short.js';
 
-const scratch = Buffer.alloc(64);
-const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+const BASE62_CODES = Uint8Array.from('0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz', (ch) => ch.charCodeAt(0));
+/** 'C' and the 17 digits of a uid. */
+const uidChars = new Uint8Array(18).fill(0x43);
 const PROTO_TCP = 6;
 
-function writeAddr(buf: Buffer, off: number, w: ArrayLike<number>, at: number, v4: boolean): number {
+function putU32(buf: Uint8Array, off: number, v: number): void {
+  buf[off] = v >>> 24;
+  buf[off + 1] = (v >>> 16) & 255;
+  buf[off + 2] = (v >>> 8) & 255;
+  buf[off + 3] = v & 255;
+}
+
+function writeAddr(buf: Uint8Array, off: number, w: ArrayLike<number>, at: number, v4: boolean): number {
   if (v4) {
-    buf.writeUInt32BE((w[at + 3] ?? 0) >>> 0, off);
+    putU32(buf, off, w[at + 3] ?? 0);
     return off + 4;
   }
-  for (let i = 0; i < 4; i++) buf.writeUInt32BE((w[at + i] ?? 0) >>> 0, off + 4 * i);
+  for (let i = 0; i < 4; i++) putU32(buf, off + 4 * i, w[at + i] ?? 0);
   return off + 16;
 }
 
@@ -42,17 +50,23 @@ export function communityId(
   v4: boolean,
   seed = 0,
 ): string {
-  let [sa, sp, da, dp] = [origAt, origPort, respAt, respPort];
-  if (compareEndpoints(words, origAt, origPort, respAt, respPort) > 0) [sa, sp, da, dp] = [respAt, respPort, origAt, origPort];
-  scratch.writeUInt16BE(seed & 0xffff, 0);
-  let off = writeAddr(scratch, 2, words, sa, v4);
-  off = writeAddr(scratch, off, words, da, v4);
-  scratch[off++] = PROTO_TCP;
-  scratch[off++] = 0;
-  scratch.writeUInt16BE(sp, off);
-  scratch.writeUInt16BE(dp, off + 2);
-  off += 4;
-  return '1:' + createHash('sha1').update(scratch.subarray(0, off)).digest('base64');
+  const swap = compareEndpoints(words, origAt, origPort, respAt, respPort) > 0;
+  const sa = swap ? respAt : origAt;
+  const sp = swap ? respPort : origPort;
+  const da = swap ? origAt : respAt;
+  const dp = swap ? origPort : respPort;
+  const m = sha1Input;
+  m[0] = (seed >>> 8) & 255;
+  m[1] = seed & 255;
+  let off = writeAddr(m, 2, words, sa, v4);
+  off = writeAddr(m, off, words, da, v4);
+  m[off++] = PROTO_TCP;
+  m[off++] = 0;
+  m[off++] = sp >>> 8;
+  m[off++] = sp & 255;
+  m[off++] = dp >>> 8;
+  m[off++] = dp & 255;
+  return '1:' + sha1Base64(off);
 }
 
 /** 32-bit mix (murmur3 finalizer). */
@@ -78,7 +92,8 @@ export function connectionUid(
   startUs: number,
 ): string {
   const hi = Math.floor(startUs / 4294967296);
-  let out = 'C';
+  const out = uidChars;
+  let n = 1;
   for (let k = 0; k < 3; k++) {
     let h = mix(0x9e3779b9 * (k + 1));
     for (let i = 0; i < 4; i++) h = mix(h ^ (words[origAt + i] ?? 0));
@@ -88,9 +103,14 @@ export function connectionUid(
     h = mix(h ^ (startUs >>> 0));
     h = mix(h ^ hi);
     for (let d = 0; d < (k === 2 ? 5 : 6); d++) {
-      out += BASE62[h % 62];
-      h = Math.floor(h / 62);
+      const q = Math.floor(h / 62);
+      out[n++] = BASE62_CODES[h - q * 62]!;
+      h = q;
     }
   }
-  return out;
+  const c = out;
+  return String.fromCharCode(
+    c[0]!, c[1]!, c[2]!, c[3]!, c[4]!, c[5]!, c[6]!, c[7]!, c[8]!, c[9]!, c[10]!, c[11]!, c[12]!, c[13]!, c[14]!,
+    c[15]!, c[16]!, c[17]!,
+  );
 }
