@@ -4,7 +4,7 @@
  *    response, four-way close), `concurrent` of them interleaved, fed through one reused packet
  *    object as a decoder cursor would be.
  * 2. Data path: packets of established connections only (lookup + state update, no record).
- * 3. Memory: heap per open connection with `connections` handshaked connections held open.
+ * Memory per open connection: bench/memory-bench.ts; the real capture: bench/capture-bench.ts.
  */
 import type { TcpPacket } from '@tcplens/packet';
 import { ConnectionTracker } from './tracker.js';
@@ -93,21 +93,5 @@ function dataPath(segments: number): void {
   console.log(`data path: ${n} packets on ${concurrent} open connections in ${s.toFixed(2)} s = ${(n / s / 1e6).toFixed(2)} M packets/s`);
 }
 
-function memory(): void {
-  const n = total;
-  const tr = new ConnectionTracker({}, () => undefined);
-  globalThis.gc?.();
-  const before = process.memoryUsage().heapUsed;
-  let us = 1_700_000_000_000_000;
-  for (let step = 0; step < 3; step++) for (let i = 0; i < n; i++) {
-    setPacket(i, step, us++);
-    tr.process(cur);
-  }
-  globalThis.gc?.();
-  const after = process.memoryUsage().heapUsed;
-  console.log(`memory: ${tr.openConnections} open connections, ${((after - before) / tr.openConnections).toFixed(0)} bytes each (heapUsed delta${globalThis.gc ? ', after gc' : ', run with --expose-gc for precision'})`);
-}
-
 throughput();
 dataPath(Math.max(1, Math.floor(total / concurrent)));
-memory();
