@@ -38,13 +38,22 @@ rows.push(['decode only, wall', s(dec.wallSeconds), `tcpdump ${s(td.wallSeconds)
 
 // 2. analyze --no-store vs argus (argus's wall clock ticks in whole seconds: CPU is shown too)
 const ar = await timeArgus(f1);
-const an = await bestOf(3, process.execPath, [bin, 'analyze', '--no-store', '--format', 'json', f1]);
+const an = await bestOf(3, process.execPath, [bin, 'analyze', '--no-store', f1]);
 const anCpu = an.userSeconds + an.systemSeconds;
 rows.push(['analyze --no-store, wall', s(an.wallSeconds), `argus ${s(ar.wallSeconds)}`, (ar.wallSeconds / an.wallSeconds).toFixed(2), '≥ 10']);
 rows.push(['analyze --no-store, CPU', s(anCpu), `argus ${s(ar.cpuSeconds)}`, (ar.cpuSeconds / anCpu).toFixed(2), '']);
 rows.push(['analyze --no-store, packets/s', String(Math.round(packets / an.wallSeconds)), '', '', '']);
 
-// 3. full analyze with the embedded store, 1M vs 5M
+// 3. the lifecycle engine alone (packets pre-decoded into columns), and memory per open connection
+const lc = join(root, 'packages/lifecycle/dist/bench');
+const eng = await measureCommand(process.execPath, ['--expose-gc', join(lc, 'capture-bench.js'), f1, '5']);
+const engMedian = /median ([\d.]+) M packets\/s/.exec(eng.stdout)?.[1] ?? '?';
+rows.push(['lifecycle engine alone, packets/s/core', `${engMedian} M`, '', '', '≥ 3 M']);
+const mem = await measureCommand(process.execPath, ['--expose-gc', join(lc, 'memory-bench.js'), '1000000']);
+const perConn = /: (\d+) bytes each/.exec(mem.stdout)?.[1] ?? '?';
+rows.push(['bytes per open connection (1M open)', perConn, '', '', '≤ 300']);
+
+// 4. full analyze with the embedded store, 1M vs 5M
 const full: { file: string; n: number }[] = [{ file: f1, n: cap.packets }, { file: f5, n: cap5.packets }];
 const rss: number[] = [];
 for (const { file, n } of full) {
