@@ -19,6 +19,8 @@ export interface RstSpikeRule {
   readonly minBaselineWindows: number;
   readonly k: number;
   readonly minDelta: number;
+  /** RSTs must exceed baseline × conns by z·√(baseline × conns) (Poisson), default 3. */
+  readonly z: number;
   /** Minimum volume in the window: quieter scopes never fire (no flapping on 1 RST out of 2). */
   readonly minConns: number;
   readonly minRsts: number;
@@ -81,7 +83,7 @@ export function parseDuration(text: unknown): number {
 
 export const DEFAULT_RST_SPIKE: RstSpikeRule = Object.freeze({
   type: 'rst_spike', name: 'rst-spike', windowUs: 60e6, baselineWindows: 30, minBaselineWindows: 5,
-  k: 3, minDelta: 0.05, minConns: 20, minRsts: 5, absoluteRate: 0.5, overall: true,
+  k: 3, minDelta: 0.05, z: 3, minConns: 20, minRsts: 5, absoluteRate: 0.5, overall: true,
 });
 
 export const DEFAULT_CONFIG: AlerterConfig = Object.freeze({
@@ -131,6 +133,7 @@ export function parseConfig(input: unknown, file = ''): AlerterConfig {
           minBaselineWindows: num(o, 'minBaselineWindows', d.minBaselineWindows, where, posInt, 'a positive integer'),
           k: num(o, 'k', d.k, where, (n) => n >= 0, 'a number >= 0'),
           minDelta: num(o, 'minDelta', d.minDelta, where, (n) => n >= 0 && n <= 1, 'a rate in [0, 1]'),
+          z: num(o, 'z', d.z, where, (n) => n >= 0, 'a number >= 0'),
           minConns: num(o, 'minConns', d.minConns, where, nonNegInt, 'a whole number'),
           minRsts: num(o, 'minRsts', d.minRsts, where, nonNegInt, 'a whole number'),
           absoluteRate: abs,

@@ -42,6 +42,11 @@ describe('rst-spike rule', () => {
     if (rule.type !== 'rst_spike') return;
     const hist = Array.from({ length: 10 }, () => ({ conns: 100, rsts: 2 }));
     assert.equal(judge([{ conns: 100, rsts: 3 }, ...hist], rule), null); // 3% vs 2%: within minDelta
+    // 10% vs 2% is above the threshold (7%), but in 60 connections that is 6 RSTs where 1.2 are
+    // expected: 1.2 + 3·√1.2 = 4.5 is needed, so 6 fires; with z = 5 (1.2 + 5·√1.2 = 6.7) it does not
+    const hist60 = Array.from({ length: 10 }, () => ({ conns: 60, rsts: 1.2 }));
+    assert.equal(judge([{ conns: 60, rsts: 6 }, ...hist60], rule)?.reason, 'baseline');
+    assert.equal(judge([{ conns: 60, rsts: 6 }, ...hist60], { ...rule, z: 5 }), null);
     assert.deepEqual(judge([{ conns: 100, rsts: 20 }, ...hist], rule), { observed: 0.2, baseline: 0.02, threshold: 0.02 + 0.05, reason: 'baseline' });
     assert.equal(judge([{ conns: 10, rsts: 9 }, ...hist], rule), null); // below minConns 20
     assert.equal(judge([{ conns: 100, rsts: 4 }], rule), null); // below minRsts 5, no history

@@ -2,13 +2,16 @@
  * Default rule "rst-spike": for each service (responder address:port) and for all services
  * together, the share of connections that a RST ended (close_kind = 'rst') in the last window,
  * against a baseline learned from the previous `baselineWindows` windows of the same length
- * (median + k·1.4826·MAD, at least median + minDelta). A scope fires only with enough volume in the
+ * (median + k·1.4826·MAD, at least median + minDelta), and the window's RST count must exceed
+ * the count that baseline predicts for its volume by z Poisson deviations. A scope fires only with enough volume in the
  * window (minConns connections, minRsts RST teardowns), so a quiet service does not flap; an
  * absolute rate (absoluteRate) fires whatever the baseline.
  *
- * The overall scope leaves out services already alerting (firing before or found now): a burst on
- * one service is that service's alert, not also a global one. It fires when the rest of the traffic
- * spikes too.
+ * The overall scope leaves out services already alerting (firing before or found now) and services
+ * above their own baseline threshold even when their volume does not yet allow an alert: a burst
+ * on one service is that service's alert, not also a global one (summed over all services a burst
+ * reaches minRsts sooner than on its own service, so the global scope would otherwise win the
+ * race). It fires when the rest of the traffic spikes, e.g. a rise spread thin over many services.
  *
  * Reads the raw table with FINAL (exact, deduplicated, any window length) rather than the minute
  * rollup: windows shorter than a minute are needed for a quick reaction, and only the last
@@ -47,6 +50,7 @@ export async function evaluateRstSpike(src: QuerySource, rule: RstSpikeRule, ctx
   const findings: Finding[] = [];
   const excluded = new Set<string>(ctx.firing);
   for (const s of services) {
+    if (aboveBaseline(s.ages, rule)) excluded.add(`service:${s.server}`);
     const verdict = judge(s.ages, rule);
     if (!verdict) continue;
     const scope: Scope = { kind: 'service', server: s.server, resp_h: s.resp_h, resp_p: s.resp_p };
@@ -83,9 +87,22 @@ export function judge(ages: readonly Counts[], rule: RstSpikeRule): Verdict | nu
   const b = robustBaseline(history, { k: rule.k, minDelta: rule.minDelta, minWindows: rule.minBaselineWindows });
   const baseline = Number.isNaN(b.median) ? null : b.median;
   const threshold = Number.isNaN(b.threshold) ? null : b.threshold;
-  if (threshold !== null && observed > threshold) return { observed, baseline, threshold, reason: 'baseline' };
+  // Significance: the RST count must also exceed what the baseline rate predicts for this volume by
+  // z Poisson standard deviations, so a few extra RSTs in a small window are not a spike.
+  const expected = (baseline ?? 0) * cur.conns;
+  const significant = cur.rsts >= expected + rule.z * Math.sqrt(Math.max(expected, 1));
+  if (threshold !== null && observed > threshold && significant) return { observed, baseline, threshold, reason: 'baseline' };
   if (rule.absoluteRate !== null && observed >= rule.absoluteRate) return { observed, baseline, threshold: rule.absoluteRate, reason: 'absolute' };
   return null;
+}
+
+/** The service's rate is above its learned threshold, whatever its volume. */
+function aboveBaseline(ages: readonly Counts[], rule: RstSpikeRule): boolean {
+  const cur = ages[0];
+  if (!cur || cur.conns === 0) return false;
+  const history = ages.slice(1).filter((c) => c.conns > 0).map((c) => c.rsts / c.conns);
+  const b = robustBaseline(history, { k: rule.k, minDelta: rule.minDelta, minWindows: rule.minBaselineWindows });
+  return !Number.isNaN(b.threshold) && cur.rsts / cur.conns > b.threshold;
 }
 
 async function loadHistory(src: QuerySource, rule: RstSpikeRule, nowUs: number): Promise<ServiceHistory[]> {
