@@ -22,7 +22,7 @@ Captures TCP headers and publishes them as wire batches to Kafka (topic ${WIRE_T
   --buckets N           routing buckets (message keys), default ${DEFAULT_BUCKETS}
   --batch-records N     records per batch, default 1024
   --linger-ms MS        a batch is sent at the latest this long after its first packet (100)
-  --heartbeat-ms MS     watermark period (1000)
+  --heartbeat-ms MS     watermark period: wall clock when live, packet time in a replay (1000)
   --spool-dir DIR       on-disk spool while Kafka is down (default ./tcplens-spool)
   --spool-max-mb MB     spool bound (default 1024)
   --drop-policy P       when the spool is full: oldest | newest (default oldest)

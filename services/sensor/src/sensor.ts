@@ -77,12 +77,28 @@ class SensorRun {
       this.log.info({ metrics: typeof a === 'object' && a ? `http://${o.metricsHost}:${a.port}/metrics` : a }, 'metrics endpoint');
     }
     const push = this.publisher.push;
+    const replay = o.read !== null;
+    const periodUs = o.heartbeatMs * 1000;
+    let nextWmUs = 0;
     const onTcp: typeof push = (p) => {
       this.captured++;
+      if (replay) {
+        // Replay: heartbeats on packet time. Before the first packet past the period, every packet
+        // so far is sealed and a watermark just below this one is queued, so trackers expire
+        // connections at the same points of the file whatever the replay speed.
+        const t = p.tsSec * 1_000_000 + Math.floor(p.tsNsec / 1000);
+        if (t >= nextWmUs) {
+          if (nextWmUs !== 0 && t > this.publisher.maxTsUs) {
+            this.clockUs = t - 1;
+            this.publisher.watermark(this.watermark(WatermarkReason.heartbeat));
+          }
+          nextWmUs = t + periodUs;
+        }
+      }
       push(p);
     };
     const linger = setInterval(() => this.publisher.flushBatches(), o.lingerMs);
-    const heartbeat = setInterval(() => this.heartbeat(), o.heartbeatMs);
+    const heartbeat = setInterval(() => this.heartbeat(), replay ? 3_600_000 : o.heartbeatMs);
     const logTick = setInterval(() => this.log.info(this.healthLog(), 'sensor health'), o.logIntervalMs);
     const onSignal = (sig: string): void => {
       if (this.stop.signal.aborted) process.exit(130);
@@ -159,16 +175,16 @@ class SensorRun {
     if (failure) throw failure;
   }
 
+  /** Live: the capture host's clock minus the delivery lag, never going back. */
   private heartbeat(): void {
-    // Replay: the newest packet time (every packet up to it is in a batch sealed before this
-    // watermark). Live: the capture host's clock minus the delivery lag, never going back.
-    if (this.o.read === null) this.clockUs = Math.max(this.clockUs, this.publisher.maxTsUs, Date.now() * 1000 - LIVE_CLOCK_LAG_US);
-    else if (this.publisher.maxTsUs === 0) return;
+    if (this.o.read !== null) return; // replay heartbeats run on packet time (onTcp)
+    this.clockUs = Math.max(this.clockUs, Date.now() * 1000 - LIVE_CLOCK_LAG_US);
     this.publisher.watermark(this.watermark(WatermarkReason.heartbeat));
   }
 
   private watermark(reason: number): Watermark {
-    const us = Math.max(this.clockUs, this.publisher.maxTsUs);
+    // Heartbeats carry this.clockUs (set by their caller); end of input: the newest packet time.
+    const us = reason === WatermarkReason.end_of_input ? Math.max(this.clockUs, this.publisher.maxTsUs) : this.clockUs;
     const h = this.health();
     let decodeErrors = 0;
     for (const n of Object.values(h.decodeProblems)) decodeErrors += n;

@@ -1,0 +1,110 @@
+/**
+ * The distributed path against a real broker: `tcplens sensor --read` → Kafka → TrackerService →
+ * store gives every connection exactly the record `tcplens analyze` gives for the same file, once,
+ * with one tracker or with two sharing the partitions of one group; malformed messages on the topic
+ * are counted and skipped.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { brokersForTests, createKafka } from '@tcplens/kafka';
+import { openStore, type Store } from '@tcplens/store';
+import { TrackerService } from './tracker-service.js';
+import { writeSyntheticPcap } from './test-pcap.js';
+import { COMPARED, REPO, analyzeRecords, pick, runSensorBin, uniqueTopic, waitFor } from './test-support.js';
+
+const found = await brokersForTests();
+const tmp = mkdtempSync(join(tmpdir(), 'tcplens-dist-'));
+process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
+const quiet = { info() {}, warn() {}, error() {} };
+
+async function stored(store: Store): Promise<{ rows: Map<string, Record<string, unknown>>; total: number; distinct: number }> {
+  const q = await store.query(`SELECT ${COMPARED.filter((c) => c !== 'duration').join(', ')} FROM ${store.table} FINAL`);
+  const c = await store.query(`SELECT count() AS n, count(DISTINCT uid) AS d FROM ${store.table} FINAL`);
+  const rows = new Map<string, Record<string, unknown>>();
+  for (const r of q.rows) rows.set(r['uid'] as string, pick(r));
+  return { rows, total: Number(c.rows[0]!['n']), distinct: Number(c.rows[0]!['d']) };
+}
+
+function withoutDuration(m: Map<string, Record<string, unknown>>): Map<string, Record<string, unknown>> {
+  return new Map([...m].map(([k, v]) => [k, { ...v, duration: null }]));
+}
+
+test('sensor --read → Kafka → tracker stores the records analyze gives (same uids, states, history, timings)', { timeout: 180_000 }, async (t) => {
+  if (!found.brokers) return t.skip(found.skip);
+  const brokers = found.brokers;
+  const file = join(REPO, 'packages/lifecycle/testdata/scenarios-loopback.pcap');
+  const expected = await analyzeRecords(file, 'local');
+  assert.ok(expected.size >= 8, `the capture has connections (${expected.size})`);
+  const topic = uniqueTopic('dist-one');
+  await runSensorBin(['--brokers', brokers.join(','), '--read', file, '--topic', topic, '--partitions', '4', '--sensor-id', 'local', '--spool-dir', join(tmp, 'spool1')]);
+
+  const store = await openStore({ dataDir: join(tmp, 'store1') });
+  const kafka = createKafka({ brokers, clientId: 'test-dist-one' });
+  const svc = new TrackerService({ topic, groupId: `${topic}-g`, commitIntervalMs: 100, batchRows: 1000, staleSensorUs: 60e6 }, kafka, store, quiet);
+  t.after(async () => {
+    await svc.stop();
+    await store.close();
+  });
+  await svc.start();
+  await waitFor('every record written', () => svc.writtenRows >= expected.size, 60_000);
+  const got = await stored(store);
+  assert.equal(got.total, expected.size);
+  assert.equal(got.distinct, expected.size);
+  assert.deepEqual(got.rows, withoutDuration(expected));
+});
+
+test('two trackers in one group share a 4-partition topic: every connection once, malformed messages counted and skipped', { timeout: 240_000 }, async (t) => {
+  if (!found.brokers) return t.skip(found.skip);
+  const brokers = found.brokers;
+  const file = join(tmp, 'waves.pcap');
+  writeSyntheticPcap(file, { waves: 3, perWave: 400, gapSec: 400 });
+  const expected = await analyzeRecords(file, 'sensor-a');
+  assert.equal(expected.size, 1200);
+  const topic = uniqueTopic('dist-two');
+  const kafka = createKafka({ brokers, clientId: 'test-dist-two' });
+  const admin = await kafka.admin();
+  try {
+    await admin.createTopic(topic, 4);
+  } finally {
+    await admin.disconnect();
+  }
+
+  // Foreign and broken messages first, on several keys (so several partitions see them).
+  const producer = await kafka.producer();
+  const garbage = [Buffer.from('hello, not a batch'), Buffer.alloc(0), Buffer.from('TCPL\x09\x00'), Buffer.from('TCPL\x01\x00\x64\x00' + 'x'.repeat(120))];
+  await producer.send(topic, garbage.flatMap((value, i) => [0, 1, 2, 3].map((k) => ({ key: Buffer.from([i, k]), value }))));
+  await producer.disconnect();
+
+  const store = await openStore({ dataDir: join(tmp, 'store2') });
+  const cfg = { topic, groupId: `${topic}-g`, commitIntervalMs: 100, batchRows: 500, staleSensorUs: 60e6 };
+  const a = new TrackerService(cfg, kafka, store, quiet);
+  const b = new TrackerService(cfg, kafka, store, quiet);
+  t.after(async () => {
+    await a.stop();
+    await b.stop();
+    await store.close();
+  });
+  await a.start();
+  await b.start();
+  await runSensorBin(['--brokers', brokers.join(','), '--read', file, '--topic', topic, '--sensor-id', 'sensor-a', '--buckets', '64', '--spool-dir', join(tmp, 'spool2')]);
+  const malformed = (): number => [...a.malformed.counts.values(), ...b.malformed.counts.values()].reduce((x, y) => x + y, 0);
+  await waitFor('both members done', async () => {
+    const open = a.openConnections + b.openConnections;
+    if (open > 0 || malformed() < garbage.length * 4) return false;
+    await a.commitNow();
+    await b.commitNow();
+    const n = await store.query(`SELECT count() AS n FROM ${store.table} FINAL`);
+    return Number(n.rows[0]!['n']) >= expected.size;
+  }, 120_000);
+  assert.ok(a.partitions().length > 0 && b.partitions().length > 0, 'both members tracked partitions');
+  const got = await stored(store);
+  assert.equal(got.total, expected.size, 'each connection exactly once');
+  assert.equal(got.distinct, expected.size);
+  assert.deepEqual(got.rows, withoutDuration(expected));
+  assert.equal(malformed(), garbage.length * 4, 'every malformed message counted once');
+  const codes = new Set([...a.malformed.counts.keys(), ...b.malformed.counts.keys()]);
+  assert.deepEqual([...codes].sort(), ['TCPLENS_ERR_WIRE_BAD_MAGIC', 'TCPLENS_ERR_WIRE_TRUNCATED', 'TCPLENS_ERR_WIRE_VERSION', 'empty'].sort());
+});
