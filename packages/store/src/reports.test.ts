@@ -46,6 +46,30 @@ describe('reports against known data', () => {
     assert.deepEqual(r.rows, [LAT_A, LAT_B, LAT_C]);
   });
 
+  it('refused: REJ and S0 attempts per server', async () => {
+    assert.deepEqual((await store.report('refused')).rows, [
+      { server: '[2001:db8::1]:443', refused: 1, unanswered: 0, conns: 3 },
+      { server: '10.0.0.1:8080', refused: 0, unanswered: 1, conns: 1 },
+    ]);
+  });
+
+  it('clients: who sees the most RSTs (a3, a4 from 192.168.1.2; b1, b3 from 2001:db8::99)', async () => {
+    assert.deepEqual((await store.report('clients')).rows, [
+      { client: '192.168.1.2', resets: 2, by_server: 1, servers: 1 },
+      { client: '2001:db8::99', resets: 2, by_server: 1, servers: 1 },
+    ]);
+    assert.deepEqual((await store.report('clients', { since: '1h' })).rows, [{ client: '2001:db8::99', resets: 1, by_server: 0, servers: 1 }]);
+  });
+
+  it('legs: server leg vs client leg p50 over completed handshakes', async () => {
+    // A: handshakes a1..a4 -> server legs 100..400 (p50 at index 2: 300), client legs 10..40 (30)
+    // B: b2, b3 -> 1000, 2000 (index 1: 2000) and 50, 60 (60)
+    assert.deepEqual((await store.report('legs')).rows, [
+      { server: '10.0.0.1:80', handshakes: 4, server_leg_p50_us: 300, client_leg_p50_us: 30, verdict: 'server busy' },
+      { server: '[2001:db8::1]:443', handshakes: 2, server_leg_p50_us: 2000, client_leg_p50_us: 60, verdict: 'server busy' },
+    ]);
+  });
+
   it('latency for one server and port', async () => {
     assert.deepEqual((await store.report('latency', { server: '10.0.0.1:8080' })).rows, [LAT_C]);
     assert.deepEqual((await store.report('latency', { server: '[2001:db8::1]:443' })).rows, [LAT_B]);

@@ -1,5 +1,6 @@
 /**
- * The canned reports (`tcplens report latency|resets|states`) as SQL + bound parameters.
+ * The canned reports (`tcplens report latency|resets|states|refused|clients|legs`) as SQL + bound
+ * parameters (docs/sql.md has the longer cookbook).
  *
  * - `since` is relative to the NEWEST ts in the table, not to now(): tcplens mostly analyzes
  *   captures after the fact, where "the last 15 minutes" means the end of the capture. The window
@@ -16,7 +17,7 @@ import { StoreError } from './errors.js';
 import { parseServer, parseSince } from './report-args.js';
 import type { QueryParams } from './query.js';
 
-export const REPORT_NAMES = ['latency', 'resets', 'states'] as const;
+export const REPORT_NAMES = ['latency', 'resets', 'states', 'refused', 'clients', 'legs'] as const;
 export type ReportName = (typeof REPORT_NAMES)[number];
 
 export interface ReportOptions {
@@ -101,8 +102,53 @@ function states(opts: ReportOptions): ReportQuery {
   return { sql, params };
 }
 
+/** Refused (REJ) and unanswered (S0) attempts per server, most refused first. */
+function refused(opts: ReportOptions): ReportQuery {
+  const { from, where, params } = source(opts);
+  const sql =
+    `SELECT server, refused, unanswered, conns FROM (\n  SELECT resp_h, resp_p, ${SERVER_TEXT} AS server,\n` +
+    `    countIf(conn_state = 'REJ') AS refused, countIf(conn_state = 'S0') AS unanswered, count() AS conns\n` +
+    `  FROM ${from}\n  ${where}\n  GROUP BY resp_h, resp_p\n)\nWHERE refused + unanswered > 0\n` +
+    `ORDER BY refused DESC, unanswered DESC, resp_h, resp_p`;
+  return { sql, params };
+}
+
+/** Clients that see the most RSTs (either side), with how many came from the server. */
+function clients(opts: ReportOptions): ReportQuery {
+  const { from, where, params } = source(opts);
+  const rst = where === '' ? "WHERE rst_by != ''" : `${where} AND rst_by != ''`;
+  const client = "if(startsWith(toString(orig_h), '::ffff:') AND position(toString(orig_h), '.') > 0, substring(toString(orig_h), 8), toString(orig_h))";
+  const sql =
+    `SELECT ${client} AS client, count() AS resets, countIf(rst_by IN ('resp', 'both')) AS by_server,\n` +
+    `  uniqExact(resp_h, resp_p) AS servers\nFROM ${from}\n${rst}\nGROUP BY orig_h\nORDER BY resets DESC, client\nLIMIT 20`;
+  return { sql, params };
+}
+
+/**
+ * Server leg (SYN → SYN-ACK) against client leg (SYN-ACK → ACK) per server, p50 of each, with a
+ * verdict: "server busy" when the server leg is over twice the client leg, "client far" for the
+ * reverse, else "balanced". Servers without an observed handshake are left out.
+ */
+function legs(opts: ReportOptions): ReportQuery {
+  const { from, where, params } = source(opts);
+  const sql =
+    `SELECT server, handshakes, server_leg_p50_us, client_leg_p50_us,\n` +
+    `  multiIf(server_leg_p50_us > 2 * client_leg_p50_us, 'server busy', client_leg_p50_us > 2 * server_leg_p50_us, 'client far', 'balanced') AS verdict\n` +
+    `FROM (\n  SELECT resp_h, resp_p, ${SERVER_TEXT} AS server, count(handshake_us) AS handshakes,\n` +
+    `    quantileExactIf(0.5)(syn_to_synack_us, handshake_us IS NOT NULL) AS server_leg_p50_us,\n` +
+    `    quantileExactIf(0.5)(synack_to_ack_us, handshake_us IS NOT NULL) AS client_leg_p50_us\n` +
+    `  FROM ${from}\n  ${where}\n  GROUP BY resp_h, resp_p\n)\nWHERE handshakes > 0\nORDER BY resp_h, resp_p`;
+  return { sql, params };
+}
+
 export function buildReport(name: ReportName, opts: ReportOptions = {}): ReportQuery {
   switch (name) {
+    case 'refused':
+      return refused(opts);
+    case 'clients':
+      return clients(opts);
+    case 'legs':
+      return legs(opts);
     case 'latency':
       return latency(opts);
     case 'resets':
