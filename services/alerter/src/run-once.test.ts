@@ -1,5 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openStore } from '@tcplens/store';
@@ -9,6 +11,9 @@ import { AlerterError } from './errors.js';
 import { S, T, traffic } from './test-traffic.js';
 
 const W = 10 * S;
+
+let dataDir = '';
+let configFile = '';
 
 describe('tcplens alerter --once', () => {
   it('prints every firing alert as one JSON object per line, the default rule and a SQL rule, on event time', async () => {
@@ -36,6 +41,8 @@ describe('tcplens alerter --once', () => {
         },
       ],
     }));
+    dataDir = dir;
+    configFile = config;
     let out = '';
     const code = await runAlerter(['--data', dir, '--once', '--config', config, '--format', 'json'], { stdout: (s) => (out += s) });
     assert.equal(code, 0);
@@ -56,6 +63,29 @@ describe('tcplens alerter --once', () => {
     assert.equal(sqlAlert['observed'], 4);
     assert.equal(sqlAlert['threshold'], 3);
     assert.match(String(sqlAlert['sql']), /ts > toDateTime64\('2024-03-01 12:01:39.900001', 6, 'UTC'\) AND ts <= toDateTime64\('2024-03-01 12:01:49.900001', 6, 'UTC'\)/);
+  });
+
+  it('continuous mode delivers the firing alerts to a webhook (given on the command line) and stops on its signal', async () => {
+    const bodies: Record<string, unknown>[] = [];
+    let failFirst = 1;
+    let gotTwo: () => void = () => {};
+    const two = new Promise<void>((r) => (gotTwo = r));
+    const srv = createServer(async (req, res) => {
+      let text = '';
+      for await (const chunk of req) text += String(chunk);
+      res.statusCode = failFirst-- > 0 ? 503 : 200; // the first attempt fails: delivered on the retry
+      if (res.statusCode === 200) bodies.push(JSON.parse(text) as Record<string, unknown>);
+      res.end();
+      if (bodies.length === 2) gotTwo();
+    });
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(srv.address() as AddressInfo).port}/hook`;
+    const stop = Promise.race([two, new Promise<void>((r) => setTimeout(r, 20_000))]);
+    const code = await runAlerter(['--data', dataDir, '--config', configFile, '--interval', '100ms', '--webhook', url], { stdout: () => {}, stopSignal: stop });
+    srv.close();
+    assert.equal(code, 0);
+    // event time does not move (no new connections), so the two alerts fire once and stay firing
+    assert.deepEqual(bodies.map((b) => [b['rule'], b['state']]).sort(), [['refused', 'firing'], ['rst-spike', 'firing']]);
   });
 
   it('rejects bad options together before opening anything', async () => {
