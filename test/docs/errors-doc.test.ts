@@ -10,10 +10,11 @@ import { StoreErrorCode } from '@tcplens/store';
 import { CLI_ERRORS } from '@tcplens/cli';
 import { CaptureErrorCode } from '@tcplens/capture';
 import { KAFKA_ERRORS } from '@tcplens/kafka';
+import { ALERTER_ERRORS } from '@tcplens/alerter';
 import { REPO_ROOT } from '../support/tcplens-cli.js';
 
 test('docs/errors.md lists exactly the codes of every error table, each with its retriable flag', () => {
-  const tables = [CLI_ERRORS, PacketErrorCode, WIRE_ERRORS, LifecycleErrorCode, StoreErrorCode, CaptureErrorCode, KAFKA_ERRORS];
+  const tables = [CLI_ERRORS, PacketErrorCode, WIRE_ERRORS, LifecycleErrorCode, StoreErrorCode, CaptureErrorCode, KAFKA_ERRORS, ALERTER_ERRORS];
   const expected = new Map<string, boolean | string>();
   for (const t of tables) {
     for (const [code, v] of Object.entries(t as Record<string, { retriable: boolean | string }>)) {

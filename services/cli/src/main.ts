@@ -1,3 +1,4 @@
+import { ALERTER_USAGE } from '@tcplens/alerter/usage';
 import { ANALYZE_USAGE, QUERY_USAGE, REPORT_USAGE, RUN_USAGE } from './usage.js';
 import { isUserError } from './errors.js';
 
@@ -10,6 +11,7 @@ const COMMANDS = {
   run: async (a: string[]) => (await import('./commands/run.js')).run(a),
   query: async (a: string[]) => (await import('./commands/query.js')).query(a),
   report: async (a: string[]) => (await import('./commands/report.js')).report(a),
+  alerter: async (a: string[]) => (await import('@tcplens/alerter')).runAlerter(a),
 } as const;
 type Command = keyof typeof COMMANDS;
 
@@ -22,6 +24,8 @@ ${RUN_USAGE}
 ${QUERY_USAGE}
 
 ${REPORT_USAGE}
+
+${ALERTER_USAGE}
 `;
 
 /** Runs one command; returns the exit code. User errors become one line on stderr, never a stack. */

@@ -13,9 +13,12 @@ export const RUN_USAGE = `usage: tcplens run --interface IF [--interface IF...] 
 export const QUERY_USAGE = `usage: tcplens query [--data DIR | --clickhouse URL] [--format table|csv|json] "SQL"
   Runs SQL on the store (table tcplens.connections; see docs/schema.md).`;
 
-export const REPORT_USAGE = `usage: tcplens report latency|resets|states [--since DURATION] [--server ADDR[:PORT]]
-                      [--format table|csv|json] [--data DIR | --clickhouse URL]
+export const REPORT_USAGE = `usage: tcplens report latency|resets|states|refused|clients|legs [--since DURATION]
+                      [--server ADDR[:PORT]] [--format table|csv|json] [--data DIR | --clickhouse URL]
   latency: handshake latency p50/p90/p99 per server (server leg, client leg, whole)
   resets:  RST teardowns per server by sender and phase
   states:  connections by conn_state and how they ended
+  refused: refused (REJ) and unanswered (S0) attempts per server
+  clients: the clients that see the most resets
+  legs:    slow server leg (server busy) versus slow client leg (client far away), per server
   --since 15m|2h|7d counts back from the newest connection in the store.`;
