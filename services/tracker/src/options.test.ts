@@ -1,0 +1,30 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { WIRE_TOPIC } from '@tcplens/wire';
+import { ConfigError } from './config.js';
+import { parseTrackerArgs } from './options.js';
+
+test('every problem at once, as TCPLENS_ERR_CONFIG', () => {
+  try {
+    parseTrackerArgs(['--data', 'd', '--clickhouse', 'ftp://x', '--database', '1x', '--commit-interval-ms', '-1'], {});
+    assert.fail('expected a ConfigError');
+  } catch (err) {
+    assert.ok(err instanceof ConfigError);
+    assert.equal(err.code, 'TCPLENS_ERR_CONFIG');
+    assert.match(err.message, /^5 problems: /);
+    for (const part of ['--brokers', 'exclusive', 'ftp://x', '--database 1x', '--commit-interval-ms -1']) assert.ok(err.message.includes(part), part);
+  }
+});
+
+test('defaults; KAFKA_BROKERS and TCPLENS_DATA from the environment', () => {
+  const o = parseTrackerArgs([], { KAFKA_BROKERS: 'k:9092', TCPLENS_DATA: '/d' });
+  assert.ok(o !== 'help');
+  assert.deepEqual(o.brokers, ['k:9092']);
+  assert.deepEqual(o.store, { dataDir: '/d' });
+  assert.equal(o.topic, WIRE_TOPIC);
+  assert.equal(o.groupId, 'tcplens-tracker');
+  assert.equal(o.commitIntervalMs, 1000);
+  const u = parseTrackerArgs(['--brokers', 'k:1', '--clickhouse', 'http://ch:8123', '--database', 'x'], {});
+  assert.ok(u !== 'help');
+  assert.deepEqual(u.store, { url: 'http://ch:8123', database: 'x' });
+});
