@@ -6,7 +6,7 @@ import { parseTrackerArgs } from './options.js';
 
 test('every problem at once, as TCPLENS_ERR_CONFIG', () => {
   try {
-    parseTrackerArgs(['--data', 'd', '--clickhouse', 'ftp://x', '--database', '1x', '--commit-interval-ms', '-1'], {});
+    parseTrackerArgs(['--data', 'd', '--clickhouse', 'ftp://x', '--database', '1x', '--commit-interval-ms=-1'], {});
     assert.fail('expected a ConfigError');
   } catch (err) {
     assert.ok(err instanceof ConfigError);
