@@ -108,11 +108,18 @@ export class Publisher {
     return new Promise((r) => this.idleWaiters.push(r));
   }
 
-  /** Stops the send loop after the current send; what is still queued stays in the spool, if any. */
+  /**
+   * Stops the send loop after the current send (a failing send is abandoned). With a spool, what
+   * is still queued in memory is written to it, to be sent by the next run.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     this.wake?.();
     await this.loop;
+    const spool = this.o.spool;
+    if (spool !== null) for (const e of this.mem) spool.append(e);
+    this.mem = [];
+    this.memBytes = 0;
   }
 
   private isIdle(): boolean {
@@ -169,7 +176,12 @@ export class Publisher {
       const ok = await this.sendAll(chunk.entries);
       this.inFlight--;
       if (ok) chunk.done?.();
-      else return; // stopped while Kafka was down: spooled entries stay on disk for the next run
+      else {
+        // Stopped while Kafka was down: spooled entries stay on disk; entries taken from memory go
+        // back to it (stop() spools them; behind newer spooled ones if the spool had filled since).
+        if (chunk.done === undefined) this.mem.unshift(...chunk.entries);
+        return;
+      }
     }
   }
 

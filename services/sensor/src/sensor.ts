@@ -19,6 +19,10 @@ import { Spool } from './spool.js';
 
 /** Live capture: a packet may reach us this long after its timestamp; the idle clock lags by it. */
 const LIVE_CLOCK_LAG_US = 1_000_000;
+/** How long a stopping live sensor waits for Kafka to take what is queued. */
+const STOP_DRAIN_MS = 10_000;
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms).unref());
 
 export async function runSensor(args: string[]): Promise<number> {
   const o = parseSensorArgs(args);
@@ -115,8 +119,14 @@ class SensorRun {
       clearInterval(heartbeat);
       this.publisher.watermark(this.watermark(WatermarkReason.end_of_input));
       this.publisher.flushBatches();
-      await this.publisher.idle();
-      this.log.info(this.healthLog(), 'input ended; everything published');
+      if (o.read !== null) {
+        await this.publisher.idle(); // a replay waits for Kafka as long as it takes
+        this.log.info(this.healthLog(), 'input ended; everything published');
+      } else {
+        // A stopping live sensor gives Kafka a bounded time; the rest stays in the spool.
+        const done = await Promise.race([this.publisher.idle().then(() => true), sleep(STOP_DRAIN_MS).then(() => false)]);
+        this.log.info(this.healthLog(), done ? 'stopped; everything published' : `stopped; Kafka did not take everything within ${STOP_DRAIN_MS} ms, the rest stays in the spool`);
+      }
       return 0;
     } finally {
       clearInterval(linger);
