@@ -98,6 +98,11 @@ export class TrackerService {
     return this.writer.stats.rows;
   }
 
+  /** Partitions of the topic the group gave this member at its last join. */
+  assignedPartitions(): readonly number[] {
+    return this.consumer?.assignment().get(this.cfg.topic) ?? [];
+  }
+
   /** Partitions with state, and their offsets. */
   partitions(): { partition: number; next: number; safe: number; committed: number; open: number; eventTimeUs: number }[] {
     return [...this.states.values()].map((s) => ({
@@ -210,12 +215,14 @@ export class TrackerService {
       { name: 'tcplens_tracker_state_resets_total', help: 'partition states dropped to be rebuilt (rebalance, re-read)', type: 'counter', value: this.stats.stateResets },
       { name: 'tcplens_tracker_open_connections', help: 'connections in the owned partitions\' tables', type: 'gauge', value: this.openConnections },
       { name: 'tcplens_tracker_partitions', help: 'partitions with state in this member', type: 'gauge', value: this.states.size },
+      { name: 'tcplens_tracker_assigned_partitions', help: 'partitions of the topic the group assigned to this member', type: 'gauge', value: this.assignedPartitions().length },
     ];
     for (const [code, n] of this.malformed.counts) {
       s.push({ name: 'tcplens_tracker_malformed_messages_total', help: 'messages skipped as not valid wire batches, by reason', type: 'counter', value: n, labels: { reason: code } });
     }
     for (const p of this.states.values()) {
       s.push({ name: 'tcplens_tracker_event_time_seconds', help: 'event time (min sensor watermark) per partition', type: 'gauge', value: p.eventTimeUs / 1e6, labels: { partition: String(p.partition) } });
+      s.push({ name: 'tcplens_tracker_next_offset', help: 'next offset this member reads per partition', type: 'gauge', value: p.nextOffset, labels: { partition: String(p.partition) } });
       s.push({ name: 'tcplens_tracker_uncommitted_messages', help: 'messages after the committed offset per partition', type: 'gauge', value: p.nextOffset - p.committedOffset, labels: { partition: String(p.partition) } });
     }
     return s;
