@@ -32,14 +32,14 @@ function withoutDuration(m: Map<string, Record<string, unknown>>): Map<string, R
   return new Map([...m].map(([k, v]) => [k, { ...v, duration: null }]));
 }
 
-test('sensor --read → Kafka → tracker stores the records analyze gives (same uids, states, history, timings)', { timeout: 180_000 }, async (t) => {
+test('sensor --read - (stdin) → Kafka → tracker stores the records analyze gives (same uids, states, history, timings)', { timeout: 180_000 }, async (t) => {
   if (!found.brokers) return t.skip(found.skip);
   const brokers = found.brokers;
   const file = join(REPO, 'packages/lifecycle/testdata/scenarios-loopback.pcap');
   const expected = await analyzeRecords(file, 'local');
   assert.ok(expected.size >= 8, `the capture has connections (${expected.size})`);
   const topic = uniqueTopic('dist-one');
-  await runSensorBin(['--brokers', brokers.join(','), '--read', file, '--topic', topic, '--partitions', '4', '--sensor-id', 'local', '--spool-dir', join(tmp, 'spool1')]);
+  await runSensorBin(['--brokers', brokers.join(','), '--read', '-', '--topic', topic, '--partitions', '4', '--sensor-id', 'local', '--spool-dir', join(tmp, 'spool1')], file);
 
   const store = await openStore({ dataDir: join(tmp, 'store1') });
   const kafka = createKafka({ brokers, clientId: 'test-dist-one' });

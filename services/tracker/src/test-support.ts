@@ -1,6 +1,7 @@
 /** Helpers for this package's integration tests (not exported). */
 import { randomBytes } from 'node:crypto';
 import { execFile } from 'node:child_process';
+import { createReadStream } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
@@ -44,7 +45,10 @@ export function pick(r: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(COMPARED.map((k) => [k, r[k] ?? null]));
 }
 
-/** Runs the sensor binary to completion; rejects on a non-zero exit. */
-export async function runSensorBin(args: string[]): Promise<{ stdout: string; stderr: string }> {
-  return exec(process.execPath, [SENSOR_BIN, ...args], { maxBuffer: 1 << 28, timeout: 300_000 });
+/** Runs the sensor binary to completion (stdin from `stdinFile` if given); rejects on a non-zero exit. */
+export async function runSensorBin(args: string[], stdinFile?: string): Promise<{ stdout: string; stderr: string }> {
+  const run = exec(process.execPath, [SENSOR_BIN, ...args], { maxBuffer: 1 << 28, timeout: 300_000 });
+  if (stdinFile !== undefined) createReadStream(stdinFile).pipe(run.child.stdin!);
+  else run.child.stdin?.end();
+  return run;
 }
