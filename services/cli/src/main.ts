@@ -1,4 +1,6 @@
 import { ALERTER_USAGE } from '@tcplens/alerter/usage';
+import { SENSOR_USAGE } from '@tcplens/sensor/options';
+import { TRACKER_USAGE } from '@tcplens/tracker/options';
 import { ANALYZE_USAGE, QUERY_USAGE, REPORT_USAGE, RUN_USAGE } from './usage.js';
 import { isUserError } from './errors.js';
 
@@ -11,6 +13,8 @@ const COMMANDS = {
   run: async (a: string[]) => (await import('./commands/run.js')).run(a),
   query: async (a: string[]) => (await import('./commands/query.js')).query(a),
   report: async (a: string[]) => (await import('./commands/report.js')).report(a),
+  sensor: async (a: string[]) => (await import('@tcplens/sensor')).runSensor(a),
+  tracker: async (a: string[]) => (await import('@tcplens/tracker')).runTracker(a),
   alerter: async (a: string[]) => (await import('@tcplens/alerter')).runAlerter(a),
 } as const;
 type Command = keyof typeof COMMANDS;
@@ -20,6 +24,10 @@ const USAGE = `tcplens — TCP connection lifecycles from packet captures, query
 ${ANALYZE_USAGE}
 
 ${RUN_USAGE}
+
+${SENSOR_USAGE}
+
+${TRACKER_USAGE}
 
 ${QUERY_USAGE}
 

@@ -4,6 +4,9 @@ import { hostname } from 'node:os';
 import { WIRE_TOPIC, MAX_CAPACITY } from '@tcplens/wire';
 import { brokerList, numberOption, oneOf, parseOptions, Problems } from './config.js';
 import { DEFAULT_BUCKETS } from './route.js';
+
+/** Partitions of the topic when a sensor or tracker has to create it (both use the same default). */
+export const DEFAULT_PARTITIONS = 6;
 import { DROP_POLICIES, type DropPolicy } from './spool.js';
 
 export const SENSOR_USAGE = `usage: tcplens sensor --brokers HOST:PORT[,...] (--interface IF ... | --read FILE|-) [options]
@@ -18,7 +21,8 @@ Captures TCP headers and publishes them as wire batches to Kafka (topic ${WIRE_T
   --realtime            with --read: replay at the pace of the packet timestamps
   --sensor-id ID        this sensor's name in every batch (default: the host name)
   --topic NAME          default ${WIRE_TOPIC}
-  --partitions N        create the topic with N partitions if it does not exist
+  --partitions N        create the topic with N partitions if it does not exist (default 6;
+                        an existing topic is left as it is)
   --buckets N           routing buckets (message keys), default ${DEFAULT_BUCKETS}
   --batch-records N     records per batch, default 1024
   --linger-ms MS        a batch is sent at the latest this long after its first packet (100)
@@ -38,7 +42,7 @@ export interface SensorOptions {
   realtime: boolean;
   sensorId: string;
   topic: string;
-  partitions: number | null;
+  partitions: number;
   buckets: number;
   batchRecords: number;
   lingerMs: number;
@@ -90,7 +94,7 @@ export function parseSensorArgs(args: string[], env: NodeJS.ProcessEnv = process
   if (sensorId === '' || Buffer.byteLength(sensorId) > 63) p.add('--sensor-id: 1 to 63 bytes');
   const topic = values.topic ?? WIRE_TOPIC;
   if (!/^[A-Za-z0-9._-]{1,249}$/.test(topic)) p.add(`--topic ${topic}: not a Kafka topic name`);
-  const partitions = values.partitions === undefined ? null : numberOption('partitions', values.partitions, 1, 1, 10_000, p);
+  const partitions = numberOption('partitions', values.partitions, DEFAULT_PARTITIONS, 1, 10_000, p);
   const dropPolicy = oneOf('drop-policy', values['drop-policy'], DROP_POLICIES, 'oldest', p);
   const metricsPort = values['metrics-port'] === undefined ? null : numberOption('metrics-port', values['metrics-port'], 0, 0, 65535, p);
   const o: SensorOptions = {
@@ -101,7 +105,7 @@ export function parseSensorArgs(args: string[], env: NodeJS.ProcessEnv = process
     realtime: values.realtime ?? false,
     sensorId,
     topic,
-    partitions: partitions === null ? null : Math.floor(partitions),
+    partitions: Math.floor(partitions),
     buckets: Math.floor(numberOption('buckets', values.buckets, DEFAULT_BUCKETS, 1, 65536, p)),
     batchRecords: Math.floor(numberOption('batch-records', values['batch-records'], 1024, 1, Math.min(MAX_CAPACITY, 12_000), p)),
     lingerMs: numberOption('linger-ms', values['linger-ms'], 100, 1, 60_000, p),

@@ -66,13 +66,17 @@ class SensorRun {
 
   async run(): Promise<number> {
     const o = this.o;
-    if (o.partitions !== null) {
+    // Whichever starts first, sensor or tracker, creates the topic (auto-creation is off). With
+    // Kafka down at start the sensor still captures: batches go to the spool until it is back.
+    try {
       const admin = await this.kafka.admin();
       try {
         if (await admin.createTopic(o.topic, o.partitions)) this.log.info({ topic: o.topic, partitions: o.partitions }, 'created topic');
       } finally {
         await admin.disconnect();
       }
+    } catch (err) {
+      this.log.warn({ err: (err as Error).message, topic: o.topic }, 'cannot check or create the topic now; capturing into the spool until Kafka answers');
     }
     let metrics: Server | null = null;
     if (o.metricsPort !== null) {

@@ -13,6 +13,8 @@ on event time (sensor watermarks) and stores one record per connection, exactly 
   --database NAME         default tcplens
   --topic NAME            default ${WIRE_TOPIC}
   --group ID              consumer group (default tcplens-tracker)
+  --partitions N          create the topic with N partitions if it does not exist (default 6,
+                          as the sensor; an existing topic is left as it is)
   --commit-interval-ms MS write records and commit offsets this often (default 1000)
   --batch-rows N          rows per INSERT at most (default 50000)
   --stale-sensor-s S      a sensor this far behind the newest watermark no longer holds event
@@ -25,6 +27,7 @@ export interface TrackerServiceOptions {
   brokers: string[];
   store: { dataDir?: string; url?: string; database?: string };
   topic: string;
+  partitions: number;
   groupId: string;
   commitIntervalMs: number;
   batchRows: number;
@@ -38,6 +41,7 @@ export function parseTrackerArgs(args: string[], env: NodeJS.ProcessEnv = proces
   const { values, positionals } = parseOptions(args, {
     help: { type: 'boolean', short: 'h' },
     brokers: { type: 'string' },
+    partitions: { type: 'string' },
     data: { type: 'string' },
     clickhouse: { type: 'string' },
     database: { type: 'string' },
@@ -76,6 +80,7 @@ export function parseTrackerArgs(args: string[], env: NodeJS.ProcessEnv = proces
     brokers,
     store,
     topic,
+    partitions: Math.floor(numberOption('partitions', values.partitions, 6, 1, 10_000, p)),
     groupId,
     commitIntervalMs: numberOption('commit-interval-ms', values['commit-interval-ms'], 1000, 10, 600_000, p),
     batchRows: Math.floor(numberOption('batch-rows', values['batch-rows'], 50_000, 1, 10_000_000, p)),

@@ -26,6 +26,13 @@ export async function runTracker(args: string[]): Promise<number> {
       log.child({ component: 'tracker' }),
     );
     const svc = service;
+    // Whichever starts first, sensor or tracker, creates the topic (auto-creation is off).
+    const admin = await kafka.admin();
+    try {
+      if (await admin.createTopic(o.topic, o.partitions)) log.info({ topic: o.topic, partitions: o.partitions }, 'created topic');
+    } finally {
+      await admin.disconnect();
+    }
     if (o.metricsPort !== null) {
       metrics = await serveMetrics(o.metricsHost, o.metricsPort, () => svc.samples());
       const a = metrics.address();
