@@ -7,7 +7,8 @@ COPY package.json package-lock.json tsconfig.json tsconfig.base.json ./
 COPY packages packages
 COPY services services
 RUN npm ci --no-audit --no-fund && npm run build:native -w @tcplens/capture --silent \
-    && npx tsc -b packages/packet packages/wire packages/lifecycle packages/store packages/kafka packages/capture services/cli \
+    && npx tsc -b packages/packet packages/wire packages/lifecycle packages/store packages/kafka packages/capture \
+       services/sensor services/tracker services/alerter services/cli \
     && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
