@@ -2,7 +2,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { WIRE_TOPIC, MAX_CAPACITY } from '@tcplens/wire';
-import { brokerList, numberOption, oneOf, parseOptions, Problems } from './config.js';
+import { brokerList, numberOption, oneOf, parseOptions, Problems } from '@tcplens/service';
 import { DEFAULT_BUCKETS } from './route.js';
 
 /** Partitions of the topic when a sensor or tracker has to create it (both use the same default). */

@@ -1,4 +1,4 @@
-import type { Sample } from './metrics.js';
+import type { Sample } from '@tcplens/service';
 import type { PublisherStats } from './publisher.js';
 
 export interface SensorHealth {

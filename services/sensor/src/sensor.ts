@@ -11,7 +11,7 @@ import { createKafka } from '@tcplens/kafka';
 import { readCapture, type DecodeStats } from '@tcplens/packet';
 import { WatermarkReason, type Watermark } from '@tcplens/wire';
 import { lazyProducer } from './lazy-producer.js';
-import { serveMetrics } from './metrics.js';
+import { serveMetrics } from '@tcplens/service';
 import { parseSensorArgs, SENSOR_USAGE, type SensorOptions } from './options.js';
 import { Publisher } from './publisher.js';
 import { sensorSamples, type SensorHealth } from './sensor-metrics.js';

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { WIRE_TOPIC } from '@tcplens/wire';
-import { ConfigError } from './config.js';
+import { ConfigError } from '@tcplens/service';
 import { parseTrackerArgs } from './options.js';
 
 test('every problem at once, as TCPLENS_ERR_CONFIG', () => {

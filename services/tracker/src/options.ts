@@ -1,6 +1,6 @@
 /** `tcplens tracker` options: parsed, validated together, frozen. */
 import { WIRE_TOPIC } from '@tcplens/wire';
-import { brokerList, numberOption, parseOptions, Problems } from './config.js';
+import { brokerList, numberOption, parseOptions, Problems } from '@tcplens/service';
 
 export const TRACKER_USAGE = `usage: tcplens tracker --brokers HOST:PORT[,...] [--data DIR | --clickhouse URL] [options]
 

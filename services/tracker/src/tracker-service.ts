@@ -10,7 +10,7 @@
 import type { ConsumedBatch, KafkaClient, KafkaConsumer } from '@tcplens/kafka';
 import type { ConnectionRecord, TrackerOptions } from '@tcplens/lifecycle';
 import type { Store, Writer } from '@tcplens/store';
-import type { Sample } from './metrics.js';
+import type { Sample } from '@tcplens/service';
 import { PartitionState } from './partition-state.js';
 import { RateLimitedLog } from './rate-limited-log.js';
 

@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import pino from 'pino';
 import { createKafka } from '@tcplens/kafka';
 import { openStore } from '@tcplens/store';
-import { serveMetrics } from './metrics.js';
+import { serveMetrics } from '@tcplens/service';
 import { parseTrackerArgs, TRACKER_USAGE } from './options.js';
 import { TrackerService } from './tracker-service.js';
 

@@ -1,5 +1,5 @@
 /**
- * Option parsing shared by the sensor's commands: node:util parseArgs with our error code, and a
+ * Option parsing shared by the long-running services (sensor, tracker): node:util parseArgs with our error code, and a
  * problem list so every bad option is reported at once (fastify's rule: validate once, at start).
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
