@@ -69,3 +69,10 @@ rows.push(['peak RSS 5× file / 1× file', (rss[1]! / rss[0]!).toFixed(2), '', '
 
 const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
 for (const r of rows) console.log(r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd());
+
+// 5. SQL rollups and the alerter (issue 5): 10M generated connections in the embedded store, rollup
+// queries against the same questions on the raw table, and the alerter's evaluation cycle.
+const alerterRows = process.env['TCPLENS_BENCH_ALERTER_ROWS'] ?? '10000000';
+console.log(`\nrollups and alerter over ${alerterRows} stored connections (services/alerter/dist/bench.js):`);
+const al = await measureCommand(process.execPath, [join(root, 'services/alerter/dist/bench.js'), alerterRows]);
+console.log(al.stdout.trimEnd());
