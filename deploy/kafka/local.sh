@@ -13,6 +13,9 @@
 #   KAFKA_PORT (19092)            client port; the controller listens on KAFKA_PORT+1. Each port is its
 #                                 own instance (own data, pid, log), so a fault test can run a private
 #                                 broker and stop/restart it without touching the shared one.
+#   KAFKA_HOST (127.0.0.1)        client listener address; another address of this machine (e.g. a test
+#                                 bridge that network namespaces reach) serves clients in namespaces.
+#                                 The controller stays on 127.0.0.1.
 #   TCPLENS_CACHE (<repo>/.cache) jars in $TCPLENS_CACHE/kafka/lib-*, instances in .../broker-PORT
 #   KAFKA_HEAP_OPTS (-Xms128m -Xmx512m), KAFKA_START_TIMEOUT (120), KAFKA_STOP_TIMEOUT (30)
 set -euo pipefail
@@ -22,7 +25,8 @@ root="$(cd "$here/../.." && pwd)"
 cache="${TCPLENS_CACHE:-$root/.cache}/kafka"
 port="${KAFKA_PORT:-19092}"
 cport="$((port + 1))"
-addr="127.0.0.1:$port"
+host="${KAFKA_HOST:-127.0.0.1}"
+addr="$host:$port"
 inst="$cache/broker-$port"
 pidfile="$inst/broker.pid"
 logfile="$inst/broker.log"
@@ -68,7 +72,7 @@ write_props() {
 process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@127.0.0.1:$cport
-listeners=PLAINTEXT://127.0.0.1:$port,CONTROLLER://127.0.0.1:$cport
+listeners=PLAINTEXT://$addr,CONTROLLER://127.0.0.1:$cport
 advertised.listeners=PLAINTEXT://$addr
 controller.listener.names=CONTROLLER
 inter.broker.listener.name=PLAINTEXT

@@ -78,7 +78,10 @@ export class PartitionState {
       const view = this.sensor(name);
       view.ended = false;
       // The first sensor becomes sensor 0, as in `tcplens analyze` (one sensor: identical records).
-      const t = (this.tracker ??= new ConnectionTracker({ ...this.opts, sensorId: name }, this.emit));
+      // multiSensor from the first packet: a connection that starts before another sensor's first
+      // batch reached this partition must still recognise that sensor's copies (seen: every early
+      // connection of the three-host test stored once per sensor without it).
+      const t = (this.tracker ??= new ConnectionTracker({ ...this.opts, sensorId: name, multiSensor: true }, this.emit));
       const s = t.sensorIndex(name);
       const cursor = b.packets();
       while (cursor.next()) t.process(cursor, s);
