@@ -7,7 +7,7 @@ COPY package.json package-lock.json tsconfig.json tsconfig.base.json ./
 COPY packages packages
 COPY services services
 RUN npm ci --no-audit --no-fund && npm run build:native -w @tcplens/capture --silent \
-    && npx tsc -b packages/packet packages/wire packages/lifecycle packages/store packages/kafka packages/capture packages/service \
+    && npx tsc -b packages/errors packages/packet packages/wire packages/lifecycle packages/store packages/kafka packages/capture packages/service \
        services/sensor services/tracker services/alerter services/cli \
     && npm prune --omit=dev
 

@@ -3,6 +3,8 @@
  * from the details. `retriable` says whether trying again later can help (an interface that is
  * down may come up; a bad filter never parses).
  */
+import { TcplensError, type ErrorDetails } from '@tcplens/errors';
+
 export const CaptureErrorCode = {
   TCPLENS_ERR_CAPTURE_PERMISSION: {
     message: 'no permission to capture on {iface} ({reason}); run as root or grant CAP_NET_RAW',
@@ -23,24 +25,13 @@ export const CaptureErrorCode = {
 } as const;
 export type CaptureErrorCodeName = keyof typeof CaptureErrorCode;
 
-export type CaptureErrorDetails = Readonly<Record<string, string | number>>;
+export type CaptureErrorDetails = ErrorDetails;
 
-export class CaptureError extends Error {
-  readonly code: CaptureErrorCodeName;
-  readonly retriable: boolean;
-  readonly details: CaptureErrorDetails;
-
-  constructor(code: CaptureErrorCodeName, details: CaptureErrorDetails = {}, options?: ErrorOptions) {
-    super(formatMessage(CaptureErrorCode[code].message, details), options);
+export class CaptureError extends TcplensError<CaptureErrorCodeName> {
+  constructor(code: CaptureErrorCodeName, details: ErrorDetails = {}, options?: ErrorOptions) {
+    super(CaptureErrorCode, code, details, options);
     this.name = 'CaptureError';
-    this.code = code;
-    this.retriable = CaptureErrorCode[code].retriable;
-    this.details = details;
   }
-}
-
-function formatMessage(template: string, details: CaptureErrorDetails): string {
-  return template.replace(/\{(\w+)\}/g, (m, key: string) => (key in details ? String(details[key]) : m));
 }
 
 /** What the native layer reports in err.kind → our code. */

@@ -3,6 +3,8 @@
  * the details passed to PacketError. `retriable` tells a caller whether trying again can help (it
  * never does for a bad file).
  */
+import { TcplensError, type ErrorDetails } from '@tcplens/errors';
+
 export const PacketErrorCode = {
   TCPLENS_ERR_NOT_A_CAPTURE: {
     message:
@@ -16,22 +18,11 @@ export const PacketErrorCode = {
 } as const;
 export type PacketErrorCodeName = keyof typeof PacketErrorCode;
 
-export type PacketErrorDetails = Readonly<Record<string, string | number>>;
+export type PacketErrorDetails = ErrorDetails;
 
-export class PacketError extends Error {
-  readonly code: PacketErrorCodeName;
-  readonly retriable: boolean;
-  readonly details: PacketErrorDetails;
-
-  constructor(code: PacketErrorCodeName, details: PacketErrorDetails = {}, options?: ErrorOptions) {
-    super(formatMessage(PacketErrorCode[code].message, details), options);
+export class PacketError extends TcplensError<PacketErrorCodeName> {
+  constructor(code: PacketErrorCodeName, details: ErrorDetails = {}, options?: ErrorOptions) {
+    super(PacketErrorCode, code, details, options);
     this.name = 'PacketError';
-    this.code = code;
-    this.retriable = PacketErrorCode[code].retriable;
-    this.details = details;
   }
-}
-
-function formatMessage(template: string, details: PacketErrorDetails): string {
-  return template.replace(/\{(\w+)\}/g, (m, key: string) => (key in details ? String(details[key]) : m));
 }

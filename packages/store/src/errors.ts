@@ -3,6 +3,8 @@
  * details passed to StoreError. `retriable` tells a caller whether trying the same call again later
  * can help (a server that is down may come back; a bad query or a newer schema will not fix itself).
  */
+import { TcplensError, type ErrorDetails } from '@tcplens/errors';
+
 export const StoreErrorCode = {
   TCPLENS_ERR_STORE_DIR_UNWRITABLE: {
     message: 'the store directory {dir} is not writable: {reason}',
@@ -56,24 +58,13 @@ export const StoreErrorCode = {
 } as const;
 export type StoreErrorCodeName = keyof typeof StoreErrorCode;
 
-export type StoreErrorDetails = Readonly<Record<string, string | number>>;
+export type StoreErrorDetails = ErrorDetails;
 
-export class StoreError extends Error {
-  readonly code: StoreErrorCodeName;
-  readonly retriable: boolean;
-  readonly details: StoreErrorDetails;
-
-  constructor(code: StoreErrorCodeName, details: StoreErrorDetails = {}, options?: ErrorOptions) {
-    super(formatMessage(StoreErrorCode[code].message, details), options);
+export class StoreError extends TcplensError<StoreErrorCodeName> {
+  constructor(code: StoreErrorCodeName, details: ErrorDetails = {}, options?: ErrorOptions) {
+    super(StoreErrorCode, code, details, options);
     this.name = 'StoreError';
-    this.code = code;
-    this.retriable = StoreErrorCode[code].retriable;
-    this.details = details;
   }
-}
-
-function formatMessage(template: string, details: StoreErrorDetails): string {
-  return template.replace(/\{(\w+)\}/g, (m, key: string) => (key in details ? String(details[key]) : m));
 }
 
 /** Errors coming out of @clickhouse/client or chdb become TCPLENS_ERR_QUERY with ClickHouse's own text. */

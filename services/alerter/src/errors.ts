@@ -1,4 +1,6 @@
 /** Every error the alerter throws, by stable code (docs/errors.md lists them). */
+import { TcplensError, type ErrorDetails } from '@tcplens/errors';
+
 export const ALERTER_ERRORS = {
   TCPLENS_ERR_ALERTER_BAD_CONFIG: {
     message: 'invalid alerter configuration{file}: {problems}',
@@ -15,13 +17,9 @@ export const ALERTER_ERRORS = {
 } as const;
 export type AlerterErrorCode = keyof typeof ALERTER_ERRORS;
 
-export class AlerterError extends Error {
-  readonly code: AlerterErrorCode;
-  readonly retriable: boolean;
-  constructor(code: AlerterErrorCode, details: Readonly<Record<string, string | number>>, options?: ErrorOptions) {
-    super(ALERTER_ERRORS[code].message.replace(/\{(\w+)\}/g, (m, k: string) => (k in details ? String(details[k]) : m)), options);
+export class AlerterError extends TcplensError<AlerterErrorCode> {
+  constructor(code: AlerterErrorCode, details: ErrorDetails = {}, options?: ErrorOptions) {
+    super(ALERTER_ERRORS, code, details, options);
     this.name = 'AlerterError';
-    this.code = code;
-    this.retriable = ALERTER_ERRORS[code].retriable;
   }
 }

@@ -1,5 +1,9 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { Problems } from '@tcplens/service';
 import { CliError } from './errors.js';
+
+// Option validation is the services' (one problem list, every bad option reported together).
+export { Problems, oneOf } from '@tcplens/service';
 
 /** Options every store-using command shares. */
 export const STORE_OPTIONS = {
@@ -27,18 +31,6 @@ export function parse<O extends NonNullable<ParseArgsConfig['options']>>(
   }
 }
 
-/** Collects every problem with the options, then throws them together (validated once, at start). */
-export class Problems {
-  private readonly list: string[] = [];
-  add(msg: string): void {
-    this.list.push(msg);
-  }
-  check(): void {
-    if (this.list.length === 1) throw new CliError('TCPLENS_ERR_CONFIG', this.list[0]!);
-    if (this.list.length > 1) throw new CliError('TCPLENS_ERR_CONFIG', `${this.list.length} problems: ${this.list.join('; ')}`);
-  }
-}
-
 export function storeTarget(values: { data?: string | undefined; clickhouse?: string | undefined; database?: string | undefined }, problems: Problems): StoreTarget {
   if (values.data !== undefined && values.clickhouse !== undefined) problems.add('--data and --clickhouse are exclusive: the store is either embedded or a server');
   if (values.clickhouse !== undefined) {
@@ -55,11 +47,4 @@ export function storeTarget(values: { data?: string | undefined; clickhouse?: st
   else t.dataDir = values.data ?? process.env['TCPLENS_DATA'] ?? './tcplens-data';
   if (values.database !== undefined) t.database = values.database;
   return t;
-}
-
-export function oneOf<T extends string>(name: string, value: string | undefined, allowed: readonly T[], dflt: T, problems: Problems): T {
-  if (value === undefined) return dflt;
-  if ((allowed as readonly string[]).includes(value)) return value as T;
-  problems.add(`--${name} ${value}: expected one of ${allowed.join(', ')}`);
-  return dflt;
 }
