@@ -40,6 +40,10 @@ export const CB = {
   HAS_WIDE: 2048,
   /** Multi-sensor side data exists (store.multi). */
   HAS_MULTI: 4096,
+  /** emitClosedAfterUs: the closed connection's record was emitted while it lingers. */
+  EARLY_EMITTED: 8192,
+  /** A packet (or another sensor's copy) arrived after the early record: emit again at the end. */
+  CHANGED_AFTER_EARLY: 16384,
 } as const;
 
 /** Bits of an endpoint (store.eb). */

@@ -25,6 +25,15 @@ export interface TrackerOptions {
    * recognized. Also turned on by interning a second sensor name. Default false.
    */
   multiSensor?: boolean;
+  /**
+   * Emit a closed connection's record early: once its close is complete (the point where Zeek
+   * starts the close/reset linger) and no packet of it arrived for this long (event time), its
+   * record is emitted while the connection keeps lingering in the table. If another packet of it
+   * arrives later, the record is emitted again, with the same uid, when the linger ends; a store
+   * that keeps the latest row per uid then holds exactly the record emitted without this option.
+   * -1 (default): off, every record is emitted once at the end of its linger.
+   */
+  emitClosedAfterUs?: number;
   /** Zeek tcp_connection_linger (5 s): a SYN on a closed connection sooner is "premature" reuse. */
   connectionLingerUs?: number;
   /**
@@ -59,12 +68,17 @@ export function resolveOptions(o: TrackerOptions): ResolvedOptions {
     connectionLingerUs: o.connectionLingerUs ?? 5 * S,
     dedupWindowUs: o.dedupWindowUs ?? 500_000,
     multiSensor: o.multiSensor ?? false,
+    emitClosedAfterUs: o.emitClosedAfterUs ?? -1,
     serverPorts,
   };
   // Validate everything once, report all problems together.
   const problems: string[] = [];
   for (const [k, v] of Object.entries(r)) {
+    if (k === 'emitClosedAfterUs' && v === -1) continue;
     if (typeof v === 'number' && !(Number.isFinite(v) && v >= 0)) problems.push(`${k} must be a finite number >= 0 (got ${v})`);
+  }
+  if (r.emitClosedAfterUs >= Math.min(r.closeLingerUs, r.resetLingerUs)) {
+    problems.push(`emitClosedAfterUs must be shorter than closeLingerUs and resetLingerUs (got ${r.emitClosedAfterUs})`);
   }
   if (problems.length > 0) throw new LifecycleError('TCPLENS_ERR_LIFECYCLE_OPTIONS', { problems: problems.join('; ') });
   return Object.freeze(r);

@@ -4,7 +4,8 @@
  *   process(p, s)  applies one packet seen by sensor s (creating, expiring or replacing its
  *                  connection first; a copy another sensor already delivered only adds s)
  *   sensorIndex(n) interns a sensor name (the sensorId option is sensor 0)
- *   advance(nowUs) emits every connection whose timeout or linger ended at or before nowUs
+ *   advance(nowUs) emits every connection whose timeout or linger ended at or before nowUs (and,
+ *                  with emitClosedAfterUs, every closed one quiet that long, ahead of its linger)
  *   flush()        emits every connection still in the table (end of input)
  *
  * Records are handed to `emit` synchronously. Whether a packet belongs to an expired connection
@@ -15,6 +16,7 @@ import { TcpFlag, type TcpPacket } from '@tcplens/packet';
 import { CB, EB, TimeoutClass } from './conn.js';
 import { clockPacket, clockPacket0, DedupRing, MultiSide, SensorClock } from './sensors.js';
 import { ConnTable } from './conn-table.js';
+import { EarlyEmitQueue } from './early-emit.js';
 import { EndpointState as S, didClose, epState } from './endpoint.js';
 import { flipped } from './history.js';
 import { resolveOptions, type ResolvedOptions, type TrackerOptions } from './options.js';
@@ -30,7 +32,12 @@ export interface TrackerStats {
   /** Copies of a segment already delivered by another sensor (not counted again). */
   duplicatePackets: number;
   connectionsOpened: number;
+  /** Connections whose record was emitted (once each, however many times it was emitted). */
   connectionsEmitted: number;
+  /** Records emitted early (emitClosedAfterUs) while their connection lingered. */
+  earlyEmitted: number;
+  /** Early-emitted connections whose record changed afterwards and was emitted again. */
+  reemitted: number;
   /** Anomalies by Zeek weird name. */
   weirds: Record<string, number>;
 }
@@ -50,6 +57,9 @@ export class ConnectionTracker {
   private readonly sensorIds = new Map<string, number>();
   private opened = 0;
   private emitted = 0;
+  private readonly early = new EarlyEmitQueue();
+  private earlyEmitted = 0;
+  private reemitted = 0;
 
   constructor(
     opts: TrackerOptions,
@@ -72,6 +82,8 @@ export class ConnectionTracker {
       duplicatePackets: this.duplicates,
       connectionsOpened: this.opened,
       connectionsEmitted: this.emitted,
+      earlyEmitted: this.earlyEmitted,
+      reemitted: this.reemitted,
       weirds: this.weirds.toObject(),
     };
   }
@@ -115,8 +127,11 @@ export class ConnectionTracker {
       } else if ((flags & TcpFlag.SYN) !== 0 && this.isReuse(s, flags, p.seq, t)) {
         this.finish(s, 'reused');
         s = -1;
+      } else if ((this.st.bits[s]! & CB.EARLY_EMITTED) !== 0) {
+        this.st.bits[s]! |= CB.CHANGED_AFTER_EARLY;
       }
     }
+    const lingering = s >= 0 && (this.st.bits[s]! & CB.LINGER) !== 0;
     if (s < 0) {
       const flip = this.flipsRoles(flags, srcPort, dstPort);
       isOrig = !flip;
@@ -136,6 +151,8 @@ export class ConnectionTracker {
     const bits = this.st.bits[s]!;
     if ((bits & CB.FLIP_PENDING) !== 0) this.flip(s, t);
     this.reschedule(s, t);
+    const quiet = this.opts.emitClosedAfterUs;
+    if (quiet >= 0 && !lingering && (this.st.bits[s]! & CB.LINGER) !== 0) this.early.push(s, t + quiet);
   }
 
   /** The multi-sensor side data of slot s, created (first sensor `sensor0`) on first use. */
@@ -164,6 +181,7 @@ export class ConnectionTracker {
     const ring = m.ring ?? (m.ring = new DedupRing());
     if (!ring.seenByOther(isOrig, p.flags, p.seq, p.ack, p.payloadLen, t, sensor, this.opts.dedupWindowUs)) return false;
     this.duplicates++;
+    if ((this.st.bits[s]! & CB.EARLY_EMITTED) !== 0) this.st.bits[s]! |= CB.CHANGED_AFTER_EARLY;
     this.clock(s, isOrig, p.flags, p.payloadLen, t, sensor);
     return true;
   }
@@ -218,6 +236,22 @@ export class ConnectionTracker {
   advance(nowUs: number): void {
     for (let s = this.timeouts.nextExpired(nowUs); s >= 0; s = this.timeouts.nextExpired(nowUs)) {
       this.finish(s, 'expired');
+    }
+    const quiet = this.opts.emitClosedAfterUs;
+    if (quiet < 0) return;
+    const st = this.st;
+    for (let s = this.early.popDue(nowUs); s >= 0; s = this.early.popDue(nowUs)) {
+      const bits = st.bits[s]!;
+      if ((bits & CB.LINGER) === 0 || (bits & CB.EARLY_EMITTED) !== 0) continue; // released or done
+      const quietFrom = st.getT(st.lastUs, Col.LAST, s, s);
+      if (quietFrom + quiet > nowUs) {
+        this.early.push(s, quietFrom + quiet); // packets arrived since: look again later
+        continue;
+      }
+      st.bits[s] = bits | CB.EARLY_EMITTED;
+      this.earlyEmitted++;
+      this.emitted++;
+      this.emit(buildRecord(st, s, this.addresses, this.sensorNames, 'expired'));
     }
   }
 
@@ -301,11 +335,16 @@ export class ConnectionTracker {
   }
 
   private finish(s: number, reason: EmitReason): void {
-    const record = buildRecord(this.st, s, this.addresses, this.sensorNames, reason);
+    const bits = this.st.bits[s]!;
+    // Emitted early and unchanged since: that record is already this connection's final one.
+    const again = (bits & CB.EARLY_EMITTED) === 0 || (bits & CB.CHANGED_AFTER_EARLY) !== 0;
+    const record = again ? buildRecord(this.st, s, this.addresses, this.sensorNames, reason) : null;
     this.timeouts.remove(s);
     this.table.remove(s);
     this.st.release(s);
-    this.emitted++;
+    if (record === null) return;
+    if ((bits & CB.EARLY_EMITTED) !== 0) this.reemitted++;
+    else this.emitted++;
     this.emit(record);
   }
 }
