@@ -28,3 +28,16 @@ test('defaults; KAFKA_BROKERS and TCPLENS_DATA from the environment', () => {
   assert.ok(u !== 'help');
   assert.deepEqual(u.store, { url: 'http://ch:8123', database: 'x' });
 });
+
+test('--emit-closed-after-ms: 250 ms by default, "off", and shorter than the 5 s linger', () => {
+  const d = parseTrackerArgs(['--brokers', 'k:1'], {});
+  assert.ok(d !== 'help');
+  assert.equal(d.emitClosedAfterUs, 250_000);
+  const off = parseTrackerArgs(['--brokers', 'k:1', '--emit-closed-after-ms', 'off'], {});
+  assert.ok(off !== 'help');
+  assert.equal(off.emitClosedAfterUs, -1);
+  const z = parseTrackerArgs(['--brokers', 'k:1', '--emit-closed-after-ms', '0'], {});
+  assert.ok(z !== 'help');
+  assert.equal(z.emitClosedAfterUs, 0);
+  assert.throws(() => parseTrackerArgs(['--brokers', 'k:1', '--emit-closed-after-ms', '5000'], {}), /--emit-closed-after-ms/);
+});

@@ -17,6 +17,10 @@ on event time (sensor watermarks) and stores one record per connection, exactly 
                           as the sensor; an existing topic is left as it is)
   --commit-interval-ms MS write records and commit offsets this often (default 1000)
   --batch-rows N          rows per INSERT at most (default 50000)
+  --emit-closed-after-ms MS|off
+                          write a closed connection's record once it has been quiet this long
+                          (event time), instead of after Zeek's 5 s close linger; a later packet
+                          of it rewrites the row, same uid (default 250)
   --stale-sensor-s S      a sensor this far behind the newest watermark no longer holds event
                           time back (default 60)
   --metrics-port PORT     serve Prometheus metrics on /metrics (default: off)
@@ -31,6 +35,8 @@ export interface TrackerServiceOptions {
   groupId: string;
   commitIntervalMs: number;
   batchRows: number;
+  /** Lifecycle emitClosedAfterUs: -1 = off. */
+  emitClosedAfterUs: number;
   staleSensorUs: number;
   metricsPort: number | null;
   metricsHost: string;
@@ -49,6 +55,7 @@ export function parseTrackerArgs(args: string[], env: NodeJS.ProcessEnv = proces
     group: { type: 'string' },
     'commit-interval-ms': { type: 'string' },
     'batch-rows': { type: 'string' },
+    'emit-closed-after-ms': { type: 'string' },
     'stale-sensor-s': { type: 'string' },
     'metrics-port': { type: 'string' },
     'metrics-host': { type: 'string' },
@@ -84,6 +91,7 @@ export function parseTrackerArgs(args: string[], env: NodeJS.ProcessEnv = proces
     groupId,
     commitIntervalMs: numberOption('commit-interval-ms', values['commit-interval-ms'], 1000, 10, 600_000, p),
     batchRows: Math.floor(numberOption('batch-rows', values['batch-rows'], 50_000, 1, 10_000_000, p)),
+    emitClosedAfterUs: values['emit-closed-after-ms'] === 'off' ? -1 : Math.round(numberOption('emit-closed-after-ms', values['emit-closed-after-ms'], 250, 0, 4_999, p) * 1000),
     staleSensorUs: numberOption('stale-sensor-s', values['stale-sensor-s'], 60, 1, 86_400, p) * 1_000_000,
     metricsPort,
     metricsHost: values['metrics-host'] ?? '127.0.0.1',

@@ -20,7 +20,7 @@ export async function runTracker(args: string[]): Promise<number> {
   try {
     const kafka = createKafka({ brokers: o.brokers, clientId: `tcplens-tracker-${process.pid}`, logger: log.child({ component: 'kafka' }) });
     service = new TrackerService(
-      { topic: o.topic, groupId: o.groupId, commitIntervalMs: o.commitIntervalMs, batchRows: o.batchRows, staleSensorUs: o.staleSensorUs },
+      { topic: o.topic, groupId: o.groupId, commitIntervalMs: o.commitIntervalMs, batchRows: o.batchRows, staleSensorUs: o.staleSensorUs, tracker: { emitClosedAfterUs: o.emitClosedAfterUs } },
       kafka,
       store,
       log.child({ component: 'tracker' }),
