@@ -8,6 +8,7 @@ import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickh
 import { createChdbConnection, type ChdbConnection } from 'chdb/connection';
 import { StoreError, queryError } from './errors.js';
 import { ensureWritableDir, lockHolder } from './data-dir.js';
+import { readEndpoint, serveConnection, type ServeOptions, type StoreEndpoint } from './serve.js';
 
 export type InsertFormat = 'JSONCompactEachRow';
 
@@ -17,11 +18,17 @@ export interface Backend {
   readonly target: string;
   readonly client: ClickHouseClient;
   insertRaw(table: string, columns: readonly string[], format: InsertFormat, body: Buffer): Promise<void>;
+  /** Embedded only: serve the engine to other local processes (serve.ts). */
+  serve?(opts: ServeOptions): Promise<StoreEndpoint>;
   close(): Promise<void>;
 }
 
 export async function openChdb(dataDir: string): Promise<Backend> {
   const dir = ensureWritableDir(dataDir);
+  // Held and served by a live process (a tracker, `tcplens run`): go through its endpoint without
+  // trying the engine, whose failed lock attempt would print to stderr.
+  const served = servedBy(dir);
+  if (served !== null) return served;
   let connection: ChdbConnection;
   try {
     connection = createChdbConnection({ path: dir });
@@ -52,8 +59,29 @@ export async function openChdb(dataDir: string): Promise<Backend> {
         throw queryError(err);
       }
     },
+    serve: (opts) => serveConnection(connection, dir, opts),
     close: () => client.close(),
   };
+}
+
+/** The endpoint of the live process that holds `dir` (serve.ts), opened as a URL backend; else null. */
+function servedBy(dir: string): Promise<Backend> | null {
+  const holder = lockHolder(dir);
+  const ep = holder.locked ? readEndpoint(dir) : null;
+  if (ep === null || (holder.pid !== undefined && holder.pid !== ep.pid) || !alive(ep.pid)) return null;
+  const u = new URL(ep.url);
+  u.username = ep.user;
+  u.password = ep.password;
+  return openUrl(u.toString()).then((b) => ({ ...b, target: `${dir} (served by pid ${ep.pid} at ${ep.url})` }));
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as { code?: string }).code === 'EPERM';
+  }
 }
 
 export async function openUrl(url: string): Promise<Backend> {

@@ -17,3 +17,4 @@ export {
   type RollupColumn,
 } from './rollup.js';
 export { SERVER_TEXT } from './reports.js';
+export { ENDPOINT_FILE, readEndpoint, type EndpointInfo, type ServeOptions, type StoreEndpoint } from './serve.js';

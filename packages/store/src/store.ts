@@ -10,6 +10,7 @@ import { migrate, type MigrateOptions, type MigrationReport } from './migrate.js
 import { runQuery, type QueryParams, type QueryResult } from './query.js';
 import { buildReport, type ReportName, type ReportOptions } from './reports.js';
 import { createWriter, type Writer, type WriterOptions } from './writer.js';
+import type { ServeOptions, StoreEndpoint } from './serve.js';
 
 export const DEFAULT_DATA_DIR = './tcplens-data';
 
@@ -44,6 +45,12 @@ export interface Store {
   /** Runs a statement that returns no rows (DDL, INSERT ... VALUES); same errors as query(). */
   command(sql: string, params?: QueryParams): Promise<void>;
   report(name: ReportName, opts?: Omit<ReportOptions, 'database'>): Promise<QueryResult>;
+  /**
+   * Embedded store only: serves it on loopback (ClickHouse HTTP interface) and writes
+   * DIR/tcplens-endpoint.json, so other tcplens processes opening the same directory reach it
+   * while this process holds it. Close the endpoint before the store.
+   */
+  serve(opts?: ServeOptions): Promise<StoreEndpoint>;
   close(): Promise<void>;
 }
 
@@ -124,6 +131,11 @@ function makeStore(
     report: async (name, o = {}) => {
       const q = buildReport(name, { ...o, database });
       return query(q.sql, q.params);
+    },
+    serve: async (o = {}) => {
+      open();
+      if (backend.serve === undefined) throw new StoreError('TCPLENS_ERR_STORE_BAD_OPTION', { option: 'serve', reason: `${backend.target} is not an embedded store of this process` });
+      return backend.serve(o);
     },
     async close() {
       if (closed) return;

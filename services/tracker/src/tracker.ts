@@ -2,7 +2,7 @@
 import type { Server } from 'node:http';
 import pino from 'pino';
 import { createKafka } from '@tcplens/kafka';
-import { openStore } from '@tcplens/store';
+import { openStore, type StoreEndpoint } from '@tcplens/store';
 import { serveMetrics } from '@tcplens/service';
 import { parseTrackerArgs, TRACKER_USAGE } from './options.js';
 import { TrackerService } from './tracker-service.js';
@@ -17,7 +17,14 @@ export async function runTracker(args: string[]): Promise<number> {
   const store = await openStore(o.store);
   let metrics: Server | null = null;
   let service: TrackerService | null = null;
+  let endpoint: StoreEndpoint | null = null;
   try {
+    // This process owns the embedded store: `tcplens query`/`report` and the alerter on the same
+    // --data DIR reach it through this loopback endpoint (DIR/tcplens-endpoint.json) meanwhile.
+    if (store.kind === 'chdb') {
+      endpoint = await store.serve();
+      log.info({ endpoint: endpoint.url, dir: store.target }, 'serving the embedded store to local tcplens processes');
+    }
     const kafka = createKafka({ brokers: o.brokers, clientId: `tcplens-tracker-${process.pid}`, logger: log.child({ component: 'kafka' }) });
     service = new TrackerService(
       { topic: o.topic, groupId: o.groupId, commitIntervalMs: o.commitIntervalMs, batchRows: o.batchRows, staleSensorUs: o.staleSensorUs, tracker: { emitClosedAfterUs: o.emitClosedAfterUs } },
@@ -56,6 +63,7 @@ export async function runTracker(args: string[]): Promise<number> {
     return svc.failure ? 1 : 0;
   } finally {
     metrics?.close();
+    await endpoint?.close();
     await store.close();
   }
 }

@@ -42,6 +42,9 @@ export async function run(args: string[]): Promise<number> {
   const started = Date.now();
   const store = await openStore(target);
   const captures: TcpCapture[] = [];
+  // While capturing, `tcplens query`/`report` and the alerter on the same --data DIR reach the
+  // store through this process (DIR/tcplens-endpoint.json).
+  const endpoint = store.kind === 'chdb' ? await store.serve() : null;
   try {
     const writer = store.writer();
     const summary = new Summary();
@@ -109,6 +112,7 @@ export async function run(args: string[]): Promise<number> {
     return 0;
   } finally {
     for (const c of captures) if (c.capture.state === 'running') await c.capture.stop();
+    await endpoint?.close();
     await store.close();
   }
 }
