@@ -11,8 +11,12 @@ export async function createAdmin(js: Kafka, brokers: readonly string[]): Promis
       if (!Number.isInteger(partitions) || partitions < 1) {
         return Promise.reject(new KafkaError('TCPLENS_ERR_KAFKA_OPTIONS', `topic ${name}: partitions must be an integer >= 1`));
       }
-      return mapped(brokers, `create topic ${name}`, () =>
-        a.createTopics({ topics: [{ topic: name, numPartitions: partitions }], waitForLeaders: true }),
+      // Look first: kafkajs logs the broker's TOPIC_ALREADY_EXISTS answer at error level, which
+      // every sensor and tracker after the first would print at start.
+      return mapped(brokers, `create topic ${name}`, async () =>
+        (await a.listTopics()).includes(name)
+          ? false
+          : a.createTopics({ topics: [{ topic: name, numPartitions: partitions }], waitForLeaders: true }),
       );
     },
     deleteTopic: (name) => mapped(brokers, `delete topic ${name}`, () => a.deleteTopics({ topics: [name] })),
