@@ -37,6 +37,12 @@ test('tcplens run captures live on lo and stores every connection with its outco
     done.push(await normalClose(srv), await clientReset(srv), await refused(closed), await serverClosesFirst(srv), await normalClose(srv));
     await srv.close();
     await new Promise((r) => setTimeout(r, 300)); // the capture thread hands over batches every 100 ms
+    // While run holds the store, a query on the same directory goes through its endpoint.
+    const during = await tcplens(['query', '--data', data, '--format', 'json', 'SELECT count() AS n FROM tcplens.connections']);
+    assert.equal(during.code, 0, during.stderr);
+    assert.equal(during.stderr, '');
+    assert.match(during.stdout, /^\{"n":\d+\}\n$/);
+    assert.equal(child.exitCode, null, 'run still capturing');
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
     child.kill('SIGTERM');
     assert.equal(await exited, 0, stderr);
