@@ -51,10 +51,40 @@ function inlineText(h: Uint8Array, b: number, n: number): string {
   return out;
 }
 
+/**
+ * Text of recent inline histories (most connections share a few, e.g. "ShADadFf"), direct-mapped
+ * by a hash of the row: a hit compares the row's bytes and returns the shared string.
+ */
+const TEXT_SLOTS = 512;
+const textKey = new Uint8Array(TEXT_SLOTS * HIST_ROW);
+const textVal: string[] = new Array<string>(TEXT_SLOTS).fill('');
+
+function cachedText(h: Uint8Array, b: number, n: number): string {
+  let x = n;
+  for (let i = 1; i <= n; i++) x = Math.imul(x ^ h[b + i]!, 0x01000193);
+  const slot = Math.imul(x, 0x9e3779b1 | 0) >>> 23;
+  const k = slot * HIST_ROW;
+  const hit = textVal[slot]!;
+  if (textKey[k] === n && hit !== '') {
+    let same = true;
+    for (let i = 1; i <= n; i++) {
+      if (textKey[k + i] !== h[b + i]) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return hit;
+  }
+  const text = inlineText(h, b, n);
+  for (let i = 0; i <= n; i++) textKey[k + i] = h[b + i]!;
+  textVal[slot] = text;
+  return text;
+}
+
 export function historyText(st: Store, s: number): string {
   const b = s * HIST_ROW;
   const n = st.hist[b]!;
-  return n === LONG ? (st.histLong.get(s) ?? '') : inlineText(st.hist, b, n);
+  return n === LONG ? (st.histLong.get(s) ?? '') : cachedText(st.hist, b, n);
 }
 
 function add(st: Store, s: number, isOrig: boolean, upper: number): void {

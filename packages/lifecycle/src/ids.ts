@@ -76,6 +76,9 @@ function mix(h: number): number {
   return (h ^ (h >>> 16)) >>> 0;
 }
 
+/** The starting state of the uid's three hashes: mix(0x9e3779b9 × (k + 1)), computed once. */
+const UID_SEEDS = Uint32Array.from([1, 2, 3], (k) => mix(0x9e3779b9 * k));
+
 /**
  * Deterministic Zeek-like uid: "C" + 17 base62 characters from three independent 32-bit hashes
  * of the originator and responder (address, port), the originator's first sequence number and
@@ -95,7 +98,7 @@ export function connectionUid(
   const out = uidChars;
   let n = 1;
   for (let k = 0; k < 3; k++) {
-    let h = mix(0x9e3779b9 * (k + 1));
+    let h = UID_SEEDS[k]!;
     for (let i = 0; i < 4; i++) h = mix(h ^ (words[origAt + i] ?? 0));
     for (let i = 0; i < 4; i++) h = mix(h ^ (words[respAt + i] ?? 0));
     h = mix(h ^ ((origPort << 16) | respPort));
@@ -103,7 +106,7 @@ export function connectionUid(
     h = mix(h ^ (startUs >>> 0));
     h = mix(h ^ hi);
     for (let d = 0; d < (k === 2 ? 5 : 6); d++) {
-      const q = Math.floor(h / 62);
+      const q = (h / 62) >>> 0; // h < 2^32: the truncated quotient is the floor
       out[n++] = BASE62_CODES[h - q * 62]!;
       h = q;
     }

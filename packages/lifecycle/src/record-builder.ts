@@ -64,22 +64,40 @@ function diff(a: number, b: number): number | null {
 }
 
 /** Per-sensor timings, the first sensor first, parallel arrays. */
-function sensorColumns(st: Store, s: number, names: readonly string[]) {
+interface SensorColumns {
+  sensors: string[];
+  s2s: (number | null)[];
+  s2a: (number | null)[];
+  hs: (number | null)[];
+  /** The first sensor's last packet time when it differs from the connection's, else -1. */
+  lastUs0: number;
+}
+
+function sensorColumns(st: Store, s: number, names: readonly string[]): SensorColumns {
   const m = (st.bits[s]! & CB.HAS_MULTI) !== 0 ? st.multi.get(s) : undefined;
   const synAck = st.getT(st.synAckUs, Col.SYN_ACK, s, s);
   const hsAck = st.getT(st.handshakeAckUs, Col.HS_ACK, s, s);
-  const sensors = [names[m?.sensor0 ?? 0] ?? ''];
-  const s2s: (number | null)[] = [diff(synAck, st.getT(st.synAnsweredUs, Col.SYN_ANSWERED, s, s))];
-  const s2a: (number | null)[] = [diff(hsAck, synAck)];
-  const hs: (number | null)[] = [diff(hsAck, st.getT(st.lastSynUs, Col.LAST_SYN, s, s))];
-  const others: SensorClock[] = m?.clocks == null ? [] : [...m.clocks].sort((a, b) => a.sensor - b.sensor);
+  const s2s0 = diff(synAck, st.getT(st.synAnsweredUs, Col.SYN_ANSWERED, s, s));
+  const s2a0 = diff(hsAck, synAck);
+  const hs0 = diff(hsAck, st.getT(st.lastSynUs, Col.LAST_SYN, s, s));
+  if (m === undefined) return { sensors: [names[0] ?? ''], s2s: [s2s0], s2a: [s2a0], hs: [hs0], lastUs0: -1 };
+  const sensors = [names[m.sensor0] ?? ''];
+  const s2s = [s2s0];
+  const s2a = [s2a0];
+  const hs = [hs0];
+  const others: SensorClock[] = m.clocks == null ? [] : [...m.clocks].sort((a, b) => a.sensor - b.sensor);
   for (const h of others) {
     sensors.push(names[h.sensor] ?? '');
     s2s.push(us(h.synToSynAckUs));
     s2a.push(h.synAckUs >= 0 && h.handshakeAckUs >= 0 ? h.handshakeAckUs - h.synAckUs : null);
     hs.push(h.handshakeAckUs >= 0 && h.lastSynUs >= 0 ? h.handshakeAckUs - h.lastSynUs : null);
   }
-  return { sensors, s2s, s2a, hs, lastUs0: m !== undefined && m.lastUs0 >= 0 ? m.lastUs0 : -1 };
+  return { sensors, s2s, s2a, hs, lastUs0: m.lastUs0 >= 0 ? m.lastUs0 : -1 };
+}
+
+/** TcpFlag bits seen from endpoint e, NS (bit 8) included. */
+function flagsOf(st: Store, e: number): number {
+  return st.eflags[e]! | ((st.eb[e]! & EB.FLAG_NS) !== 0 ? 0x100 : 0);
 }
 
 const words = new Int32Array(8);
@@ -117,7 +135,6 @@ export function buildRecord(st: Store, s: number, addresses: (s: number, out: In
   const firstFinSide = sides & 3;
   const firstDataO = st.getT(st.firstDataUs, Col.FIRST_DATA, o, s);
   const firstDataR = st.getT(st.firstDataUs, Col.FIRST_DATA, r, s);
-  const flagsOf = (e: number): number => st.eflags[e]! | ((st.eb[e]! & EB.FLAG_NS) !== 0 ? 0x100 : 0);
   return {
     uid: connectionUid(words, 0, origPort, 4, respPort, st.firstSeq[s]!, startUs),
     community_id: communityId(words, 0, origPort, 4, respPort, v4),
@@ -147,8 +164,8 @@ export function buildRecord(st: Store, s: number, addresses: (s: number, out: In
       : side(f.firstRstSide),
     rst_by: side((sides >> 4) & 3),
     rst_phase: RST_PHASES[st.phaseCls[s]! & 15] ?? '',
-    orig_flags: flagsOf(o),
-    resp_flags: flagsOf(r),
+    orig_flags: flagsOf(st, o),
+    resp_flags: flagsOf(st, r),
     sensor_id: sc.sensors[0] ?? '',
     teardown: teardownClass(f),
     rst_ack: f.firstRstSide === SideBit.NONE ? null : (bits & CB.FIRST_RST_ACK) !== 0,

@@ -115,14 +115,18 @@ export class Store {
     this.grow(initial);
   }
 
-  /** A cleared slot. */
+  /**
+   * A cleared slot. A released slot was cleared by release(), while its columns were still in
+   * the CPU cache after the record was built; reusing it later only sets the start time.
+   */
   alloc(startUs: number): number {
     let s = this.free.pop();
     if (s === undefined) {
       if (this.used === this.cap) this.grow(this.cap * 2);
       s = this.used++;
+      this.clear(s);
     }
-    this.clear(s, startUs);
+    this.startUs[s] = startUs;
     return s;
   }
 
@@ -143,12 +147,11 @@ export class Store {
       this.blocks.delete(2 * s + 1);
     }
     if ((b & CB.HAS_MULTI) !== 0) this.multi.delete(s);
-    this.bits[s] = 0;
+    this.clear(s);
     this.free.push(s);
   }
 
-  private clear(s: number, startUs: number): void {
-    this.startUs[s] = startUs;
+  private clear(s: number): void {
     this.lastUs[s] = 0;
     this.zeekLastUs[s] = 0;
     this.clsSince[s] = 0;
@@ -243,17 +246,22 @@ export class Store {
 
   getT(col: Uint32Array, id: number, i: number, s: number): number {
     const v = col[i]!;
-    if (v < T_WIDE) return this.startUs[s]! + v;
+    return v < T_WIDE ? this.startUs[s]! + v : this.getTRare(v, id, i);
+  }
+
+  /** Out of line, so the common case above stays small enough to inline. */
+  private getTRare(v: number, id: number, i: number): number {
     return v === T_NONE ? -1 : this.wide.get(i * 32 + id)!;
   }
 
   setT(col: Uint32Array, id: number, i: number, s: number, t: number): void {
-    if (t < 0) {
-      col[i] = T_NONE;
-      return;
-    }
     const d = t - this.startUs[s]!;
-    if (d >= 0 && d < T_WIDE) col[i] = d;
+    if (d >= 0 && d < T_WIDE && t >= 0) col[i] = d;
+    else this.setTRare(col, id, i, s, t);
+  }
+
+  private setTRare(col: Uint32Array, id: number, i: number, s: number, t: number): void {
+    if (t < 0) col[i] = T_NONE;
     else this.spill(col, id, i, s, t, T_WIDE);
   }
 

@@ -349,10 +349,10 @@ export class ConnectionTracker {
   }
 }
 
-/** The 16 address bytes as four big-endian 32-bit words. */
+/** The 16 address bytes as four big-endian 32-bit words (a missing byte reads as 0). */
 function readWords(a: Uint8Array, out: Int32Array, at: number): void {
-  for (let i = 0; i < 4; i++) {
-    const j = i * 4;
-    out[at + i] = ((a[j] ?? 0) << 24) | ((a[j + 1] ?? 0) << 16) | ((a[j + 2] ?? 0) << 8) | (a[j + 3] ?? 0);
-  }
+  out[at] = (a[0]! << 24) | (a[1]! << 16) | (a[2]! << 8) | a[3]!;
+  out[at + 1] = (a[4]! << 24) | (a[5]! << 16) | (a[6]! << 8) | a[7]!;
+  out[at + 2] = (a[8]! << 24) | (a[9]! << 16) | (a[10]! << 8) | a[11]!;
+  out[at + 3] = (a[12]! << 24) | (a[13]! << 16) | (a[14]! << 8) | a[15]!;
 }
