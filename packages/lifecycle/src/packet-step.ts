@@ -77,6 +77,8 @@ export interface StepConfig {
 }
 
 const TWO_32 = 4294967296;
+const SFR = TcpFlag.SYN | TcpFlag.FIN | TcpFlag.RST;
+const NO_CHANGE: { readonly doClose: boolean; readonly resetLinger: boolean } = { doClose: false, resetLinger: false };
 
 /** Applies one packet to slot s; returns the linger start (µs) when a removal timer starts, else -1. */
 export function applyPacket(
@@ -101,13 +103,7 @@ export function applyPacket(
   if (t > prevUs) st.setT(st.lastUs, Col.LAST, s, s, t);
 
   // Wireshark's analysis sees every packet, before Zeek's bookkeeping changes anything.
-  let bits = st.bits[s]!;
-  let rtt = 0;
-  if ((bits & CB.TIMING_DONE) !== 0) {
-    const lastSyn = st.getT(st.lastSynUs, Col.LAST_SYN, s, s);
-    if (lastSyn >= 0) rtt = st.getT(st.handshakeAckUs, Col.HS_ACK, s, s) - lastSyn;
-  }
-  wsAnalyze(st, s, ep, peer, t, seq, ack, len, flags, window, rtt);
+  wsAnalyze(st, s, ep, peer, t, seq, ack, len, flags, window);
 
   let segLen = len + (syn ? 1 : 0) + (fin ? 1 : 0);
   if (rst) segLen -= len; // payload of a RST is not part of the stream
@@ -126,7 +122,7 @@ export function applyPacket(
   const finR = (st.eb[r]! & EB.FIN) !== 0;
   if (rst && (sides & 0xc) === 0) {
     sides |= side << 2;
-    bits = st.bits[s]!;
+    let bits = st.bits[s]!;
     if (hasAck) bits |= CB.FIRST_RST_ACK;
     if (finO && finR) bits |= CB.BOTH_FIN_AT_RST;
     if (finO || finR) bits |= CB.ANY_FIN_AT_RST;
@@ -178,17 +174,7 @@ export function applyPacket(
     }
   }
 
-  facts.st = st;
-  facts.slot = s;
-  facts.ep = ep;
-  facts.peer = peer;
-  facts.flags = flags;
-  facts.len = len;
-  facts.baseSeq = seq;
-  facts.ackSeq = ack;
-  facts.isOrig = isOrig;
   const deltaLast = updateLastSeq(st, s, ep, isOrig, past, flags, len);
-  facts.deltaLast = deltaLast;
   const firstFinSide = st.sides[s]! & 3;
   if (len > 0 && !rst && deltaLast > 0 && firstFinSide !== SideBit.NONE && firstFinSide !== side) {
     st.addM(Col.HALF_CLOSE, s, s, deltaLast < len ? deltaLast : len);
@@ -197,7 +183,23 @@ export function applyPacket(
     (flags & (TcpFlag.SYN | TcpFlag.ACK | TcpFlag.RST)) === TcpFlag.ACK && (st.eflags[peer]! & TcpFlag.SYN) !== 0) {
     st.bits[s]! |= CB.HANDSHAKE_DONE;
   }
-  const res = updateStateMachine(facts, w);
+  // Without SYN, FIN or RST an ESTABLISHED, PARTIAL or CLOSED sender's state function changes
+  // nothing and reports nothing (state-machine.ts): skip it for the common data/ACK segment.
+  const es0 = epState(st, ep);
+  let res = NO_CHANGE;
+  if ((flags & SFR) !== 0 || (es0 !== S.ESTABLISHED && es0 !== S.PARTIAL && es0 !== S.CLOSED)) {
+    facts.st = st;
+    facts.slot = s;
+    facts.ep = ep;
+    facts.peer = peer;
+    facts.flags = flags;
+    facts.len = len;
+    facts.baseSeq = seq;
+    facts.ackSeq = ack;
+    facts.isOrig = isOrig;
+    facts.deltaLast = deltaLast;
+    res = updateStateMachine(facts, w);
+  }
   // Content gaps: the ACK is applied after the state machine, then this packet's data (Zeek's order).
   if (hasAck) ackReceived(st, s, peer, ep, !isOrig, relAck);
   if (len > 0 && !rst && !underflow) {

@@ -19,7 +19,7 @@
  * Window updates, window full and ACKed-unseen are not counted.
  */
 import { TcpFlag } from '@tcplens/packet';
-import { EB } from './conn.js';
+import { CB, EB } from './conn.js';
 import { Col, type Store } from './store.js';
 
 const SFR = TcpFlag.SYN | TcpFlag.FIN | TcpFlag.RST;
@@ -28,10 +28,17 @@ function lt(a: number, b: number): boolean {
   return ((a - b) | 0) < 0;
 }
 
-/** Wireshark's analysis of one segment of ep `f` (slot s) towards ep `r`. */
+/** The handshake's round trip (last SYN to its ACK, first sensor's clock) once complete, else 0. */
+function firstRtt(st: Store, s: number): number {
+  if ((st.bits[s]! & CB.TIMING_DONE) === 0) return 0;
+  const lastSyn = st.getT(st.lastSynUs, Col.LAST_SYN, s, s);
+  return lastSyn >= 0 ? st.getT(st.handshakeAckUs, Col.HS_ACK, s, s) - lastSyn : 0;
+}
+
+/** Wireshark's analysis of one segment of ep `f` (slot s) towards ep `r`, before the packet's other bookkeeping. */
 export function wsAnalyze(
   st: Store, s: number, f: number, r: number, t: number,
-  seq: number, ack: number, len: number, flags: number, window: number, firstRttUs: number,
+  seq: number, ack: number, len: number, flags: number, window: number,
 ): void {
   let segFlags = 0;
   const sfr = (flags & SFR) !== 0;
@@ -67,7 +74,8 @@ export function wsAnalyze(
 
   const hasSeq = len > 0 || (flags & (TcpFlag.SYN | TcpFlag.FIN)) !== 0;
   if (hasSeq && nextSet && lt(seq, nextSeq) && (segFlags & EB.WS_KEEP_ALIVE) === 0) {
-    const oooThresh = firstRttUs > 0 ? firstRttUs : 3000;
+    const rtt = firstRtt(st, s);
+    const oooThresh = rtt > 0 ? rtt : 3000;
     const end = (seq + len) >>> 0;
     if (st.wsDupAckNum[r]! >= 2 && st.wsLastAck[r] === seq && t - st.getT(st.wsLastAckUs, Col.WS_ACK_US, r, s) < 20_000) {
       st.inc(st.wsRetrans, Col.WS_RETRANS, f);
