@@ -189,3 +189,29 @@ test('rst_phase precedence: a RST after 60 s idle following a FIN is after_idle'
   assert.deepEqual(pick(records[0], { rst_phase: 'after_idle', rst_by: 'orig', closed_first: 'resp', close_kind: 'rst', conn_state: 'RSTO' }),
     { rst_phase: 'after_idle', rst_by: 'orig', closed_first: 'resp', close_kind: 'rst', conn_state: 'RSTO' });
 });
+
+test('flush(): open connections in order of first packet, ties in the order they were opened', () => {
+  const out: ConnectionRecord[] = [];
+  const tr = new ConnectionTracker({}, (r) => out.push(r));
+  // Start times (µs after T0) with ties; ports tell the connections apart.
+  const starts = [30, 10, 20, 10, 0, 30, 10];
+  starts.forEach((t, i) => {
+    for (const p of new Conversation(['10.0.0.1', 41000 + i]).c(t, 'S').packets) tr.process(p);
+  });
+  tr.flush();
+  const want = starts.map((t, i) => [t, 41000 + i]).sort((a, b) => a[0]! - b[0]! || a[1]! - b[1]!);
+  assert.deepEqual(out.map((r) => [r.ts - T0, r.orig_p]), want);
+});
+
+test('flush(): the same order when packet times are not whole microseconds', () => {
+  const out: ConnectionRecord[] = [];
+  const tr = new ConnectionTracker({}, (r) => out.push(r));
+  const starts = [2, 1, 2, 0, 1];
+  starts.forEach((t, i) => {
+    const [p] = new Conversation(['10.0.0.1', 42000 + i]).c(t, 'S').packets;
+    tr.process({ ...p!, tsSec: p!.tsSec + 5e-7 }); // a capture clock with a fraction of a µs
+  });
+  tr.flush();
+  assert.ok(out.every((r) => !Number.isInteger(r.ts)));
+  assert.deepEqual(out.map((r) => r.orig_p), [42003, 42001, 42004, 42000, 42002]);
+});

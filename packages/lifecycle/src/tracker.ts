@@ -256,10 +256,7 @@ export class ConnectionTracker {
   }
 
   flush(): void {
-    const st = this.st;
-    const live = this.table.slots();
-    live.sort((a, b) => st.startUs[a]! - st.startUs[b]! || a - b);
-    for (const s of live) this.finish(s, 'flush');
+    for (const s of byStart(this.st, this.table.slots())) this.finish(s, 'flush');
   }
 
   /** Moves slot s to the expiry list its state calls for (timeouts.ts). */
@@ -347,6 +344,37 @@ export class ConnectionTracker {
     else this.emitted++;
     this.emit(record);
   }
+}
+
+/**
+ * Slots in order of first packet time, then slot number. When the times are whole µs over a
+ * span that leaves room, (start − first start) × 2^k + slot is one exact double per slot and a
+ * native Float64Array sort replaces a comparator sort (end of input with many open connections).
+ */
+function byStart(st: Store, live: number[]): readonly number[] {
+  let min = Infinity;
+  let max = -Infinity;
+  let slotMax = 0;
+  let whole = true;
+  for (const s of live) {
+    const t = st.startUs[s]!;
+    if (t < min) min = t;
+    if (t > max) max = t;
+    if (s > slotMax) slotMax = s;
+    if (!Number.isInteger(t)) whole = false;
+  }
+  const mul = 2 ** (32 - Math.clz32(slotMax));
+  if (!whole || live.length < 2 || (max - min + 1) * mul > Number.MAX_SAFE_INTEGER) {
+    return live.sort((a, b) => st.startUs[a]! - st.startUs[b]! || a - b);
+  }
+  const keys = new Float64Array(live.length);
+  for (let i = 0; i < live.length; i++) {
+    const s = live[i]!;
+    keys[i] = (st.startUs[s]! - min) * mul + s;
+  }
+  keys.sort();
+  for (let i = 0; i < keys.length; i++) live[i] = keys[i]! % mul;
+  return live;
 }
 
 /** The 16 address bytes as four big-endian 32-bit words (a missing byte reads as 0). */
