@@ -147,7 +147,8 @@ export class ConnectionTracker {
       if (m.lastUs0 < 0) m.lastUs0 = this.st.getT(this.st.lastUs, Col.LAST, s, s);
     }
     applyPacket(this.st, s, isOrig, t, flags, p.seq, p.ack, p.payloadLen, p.window, p.ipLen, this.opts, this.weirds);
-    this.clock(s, isOrig, flags, p.payloadLen, t, sensor);
+    if ((this.st.bits[s]! & CB.HAS_MULTI) === 0) clockFirstSensor(this.st, s, isOrig, flags, p.payloadLen, t);
+    else this.clock(s, isOrig, flags, p.payloadLen, t, sensor);
     const bits = this.st.bits[s]!;
     if ((bits & CB.FLIP_PENDING) !== 0) this.flip(s, t);
     this.reschedule(s, t);
@@ -197,7 +198,6 @@ export class ConnectionTracker {
       clockPacket(h, isOrig, flags, t);
       return;
     }
-    clockPacket0(st, s, isOrig, flags, t);
     if (m !== undefined) {
       if (m.lastUs0 >= 0) {
         if (t > m.lastUs0) m.lastUs0 = t;
@@ -206,16 +206,7 @@ export class ConnectionTracker {
         if (t > last) m.lastUs0 = t; // a copy later than anything applied
       }
     }
-    const e = isOrig ? 2 * s : 2 * s + 1;
-    if (len > 0 && (flags & TcpFlag.RST) === 0 && st.firstDataUs[e] === 0xffffffff) {
-      st.setT(st.firstDataUs, Col.FIRST_DATA, e, s, t);
-    }
-    if ((flags & TcpFlag.FIN) !== 0 && (st.eb[e]! & EB.FIN_CLOCKED) === 0) {
-      // The earlier of the two sides' first FINs.
-      st.eb[e]! |= EB.FIN_CLOCKED;
-      const first = st.getT(st.firstFinUs, Col.FIRST_FIN, s, s);
-      if (first < 0 || t < first) st.setT(st.firstFinUs, Col.FIRST_FIN, s, s, t);
-    }
+    clockFirstSensor(st, s, isOrig, flags, len, t);
   }
 
   /** SYN/SYN-ACK reversal (Zeek's FlipRoles): the SYN's sender becomes the originator. */
@@ -343,6 +334,24 @@ export class ConnectionTracker {
     if ((bits & CB.EARLY_EMITTED) !== 0) this.reemitted++;
     else this.emitted++;
     this.emit(record);
+  }
+}
+
+/**
+ * The first sensor's marks of one packet: handshake clock (sensors.ts), first payload per side,
+ * first FIN of either side. m.lastUs0 (several sensors) is kept by the caller.
+ */
+function clockFirstSensor(st: Store, s: number, isOrig: boolean, flags: number, len: number, t: number): void {
+  clockPacket0(st, s, isOrig, flags, t);
+  const e = isOrig ? 2 * s : 2 * s + 1;
+  if (len > 0 && (flags & TcpFlag.RST) === 0 && st.firstDataUs[e] === 0xffffffff) {
+    st.setT(st.firstDataUs, Col.FIRST_DATA, e, s, t);
+  }
+  if ((flags & TcpFlag.FIN) !== 0 && (st.eb[e]! & EB.FIN_CLOCKED) === 0) {
+    // The earlier of the two sides' first FINs.
+    st.eb[e]! |= EB.FIN_CLOCKED;
+    const first = st.getT(st.firstFinUs, Col.FIRST_FIN, s, s);
+    if (first < 0 || t < first) st.setT(st.firstFinUs, Col.FIRST_FIN, s, s, t);
   }
 }
 
