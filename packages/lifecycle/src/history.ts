@@ -19,10 +19,10 @@ const HIST_SYN = 0x01;
 const HIST_FIN = 0x02;
 const HIST_RST = 0x04;
 const HIST_FIN_RST = 0x08;
-const HIST_DATA = 0x10;
-const HIST_ACK = 0x20;
+export const HIST_DATA = 0x10;
+export const HIST_ACK = 0x20;
 const HIST_MULTI = 0x40;
-const RESP_SHIFT = 8;
+export const RESP_SHIFT = 8;
 
 const LOWER = 0x20;
 const INLINE = HIST_ROW - 1;

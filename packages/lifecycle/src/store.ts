@@ -15,8 +15,8 @@ import { CB } from './conn.js';
 import type { MultiSide } from './sensors.js';
 
 export const T_NONE = 0xffffffff;
-const T_WIDE = 0xfffffffe;
-const I_WIDE = -0x80000000;
+export const T_WIDE = 0xfffffffe;
+export const I_WIDE = -0x80000000;
 const C_WIDE = 255;
 /** History bytes per slot: a length byte (255 = in histLong) and up to 11 letters. */
 export const HIST_ROW = 12;

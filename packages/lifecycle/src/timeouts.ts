@@ -26,6 +26,22 @@ export class TimeoutLists {
     this.durations = [attemptUs, inactivityUs, closeLingerUs, resetLingerUs];
   }
 
+  /** The duration of class `cls` (not NONE). */
+  durationOf(cls: number): number {
+    return this.durations[cls as 0 | 1 | 2 | 3];
+  }
+
+  /**
+   * Moves slot s, already on the ACTIVE list, to its tail (the fast path of place(s, ACTIVE, ..);
+   * the caller sets clsSince).
+   */
+  touchActive(s: number): void {
+    if (this.tails[TimeoutClass.ACTIVE] !== s) {
+      this.unlink(s, TimeoutClass.ACTIVE);
+      this.append(s, TimeoutClass.ACTIVE);
+    }
+  }
+
   cls(s: number): TimeoutClassValue {
     return ((this.st.phaseCls[s]! >> 4) - 1) as TimeoutClassValue;
   }

@@ -1,0 +1,147 @@
+/**
+ * The common packet in one pass: a data or pure ACK segment (flags ACK or ACK+PSH only) that
+ * arrives in order (its sequence number is both Zeek's last sequence and Wireshark's next sequence
+ * of the sender), with a non-zero window, on a connection with one sensor whose two sides are
+ * PARTIAL, ESTABLISHED or CLOSED (no state function runs for such a segment) and where nobody
+ * sent a RST: the data and ACKs of an established connection, the ACKs of a close.
+ *
+ * For such a segment the general path (tracker.process → packet-step.applyPacket → ws-analysis,
+ * history, gaps, state machine, sensor clock, reschedule) reduces to a few column updates; this
+ * function does them in one pass, reading each column once, with the packet's time as one
+ * offset from the connection's start. It first checks every condition and returns false, having
+ * changed nothing, when any does not hold (a SYN/FIN/RST/URG/ECN flag, out of order,
+ * retransmission, a duplicate-ACK or keep-alive-ACK shape, a window of 0 or a zero-window probe,
+ * sequence or ACK wrap-around, a value outside its narrow column, an expired connection, ...):
+ * the caller then runs the general path, whose result it reproduces exactly (fast-path.test.ts
+ * replays captures both ways and compares the records).
+ */
+import { TcpFlag } from '@tcplens/packet';
+import { CB, EB, SideBit, TimeoutClass } from './conn.js';
+import { EndpointState as S } from './endpoint.js';
+import { ackReceived, dataSent } from './gaps.js';
+import { appendHistory, HIST_ACK, HIST_DATA, RESP_SHIFT } from './history.js';
+import { clockPacket0 } from './sensors.js';
+import { Col, I_WIDE, T_WIDE, type Store } from './store.js';
+import type { TimeoutLists } from './timeouts.js';
+
+const TWO_32 = 4294967296;
+const TOO_LARGE_SEQ_DELTA = 1048576;
+/** Bits of a connection that send every packet to the general path. */
+const SLOW_BITS = CB.FLIP_PENDING | CB.HAS_MULTI;
+/** Sender and receiver states whose data/ACK segment runs no state function (state-machine.ts). */
+const QUIET_STATES = (1 << S.PARTIAL) | (1 << S.ESTABLISHED) | (1 << S.CLOSED);
+const D_ = 0x44;
+const A_ = 0x41;
+const LOWER = 0x20;
+
+/**
+ * Whether the tracker tries the fast path (tests turn it off to compare with the general path),
+ * and how many segments took it (a double in a typed array: counting never allocates).
+ */
+export const fastPath = { enabled: true, taken: new Float64Array(1) };
+
+/**
+ * Applies an ACK or ACK+PSH segment (the caller checked the flags and that only one sensor is
+ * in use) to slot s when it is the common case; false (nothing changed) otherwise.
+ */
+export function fastSegment(
+  st: Store, tl: TimeoutLists, s: number, isOrig: boolean, t: number,
+  flags: number, seq: number, ack: number, len: number, window: number, ipLen: number,
+): boolean {
+  const bits = st.bits[s]!;
+  // No RST seen (a first FIN is fine), one sensor, no pending flip, a non-zero window.
+  const sides = st.sides[s]!;
+  if ((bits & SLOW_BITS) !== 0 || (sides & ~3) !== 0 || window === 0) return false;
+  // The expiry list stays the same: ACTIVE, or the linger list the connection is already on.
+  const cls = (st.phaseCls[s]! >> 4) - 1;
+  const lingering = (bits & CB.LINGER) !== 0;
+  if (lingering) {
+    if (cls !== ((bits & CB.LINGER_RESET) !== 0 ? TimeoutClass.LINGER_RESET : TimeoutClass.LINGER_CLOSE)) return false;
+  } else if (cls !== TimeoutClass.ACTIVE) return false;
+  const ep = isOrig ? 2 * s : 2 * s + 1;
+  const peer = ep ^ 1;
+  // Both sides PARTIAL, ESTABLISHED or CLOSED (state byte: state | previous state << 4).
+  if (((1 << (st.st[ep]! & 15)) & QUIET_STATES) === 0 || ((1 << (st.st[peer]! & 15)) & QUIET_STATES) === 0) return false;
+  const startUs = st.startUs[s]!;
+  // Expiry (TimeoutLists.deadline for the ACTIVE class), as the general path computes it.
+  const since = st.clsSince[s]!;
+  if (since >= T_WIDE || startUs + since + tl.durationOf(cls) <= t) return false;
+  const d = t - startUs;
+  if (!(d >= 0 && d < T_WIDE && t >= 0)) return false;
+  const last = st.lastUs[s]!;
+  if (last >= T_WIDE) return false;
+
+  // Wireshark (ws-analysis.ts): in order, not a zero-window probe, not a duplicate-ACK or
+  // keep-alive-ACK candidate.
+  const fb = st.eb[ep]!;
+  if ((fb & EB.WS_NEXT_SET) === 0 || seq !== st.wsNextSeq[ep]) return false;
+  if (len === 1 && (st.eb[peer]! & EB.WS_WIN_SET) !== 0 && st.wsWindow[peer] === 0) return false;
+  const lastAck = st.wsLastAck[ep]!;
+  if (len === 0 && ack === lastAck && (fb & EB.WS_WIN_SET) !== 0 && window === st.wsWindow[ep]) return false;
+
+  // Zeek: the segment starts at the last sequence, no wrap-around of either side's numbers.
+  if (seq !== st.lastSeq[ep] || st.seqWraps[ep] !== 0) return false;
+  const relSeq = (seq - st.startSeq[ep]!) | 0;
+  const past = (seq + len) >>> 0;
+  if (relSeq < 0 || past < seq) return false;
+  if (st.ackWraps[peer] !== 0) return false;
+  const ackSeqPeer = st.ackSeq[peer]!;
+  const ackDelta = (ack - ackSeqPeer) | 0;
+  if (ackDelta > 0 && ack < ackSeqPeer) return false;
+  const relAck = (ack - st.startSeq[peer]!) | 0;
+  if (relAck < 0) return false;
+  const ipb = st.ipBytes[ep]! + ipLen;
+  if (ipb >= 0xffffffff) return false;
+
+  // --- From here on the segment is applied. ---
+  st.pkts[ep]!++;
+  st.ipBytes[ep] = ipb;
+  st.eflags[ep]! |= flags;
+  if (t > startUs + last) st.lastUs[s] = d;
+
+  // Wireshark: the next sequence advances by the payload; the window and ACK are remembered.
+  if (ack !== lastAck) st.wsDupAckNum[ep] = 0;
+  if (len > 0) {
+    st.wsNextSeq[ep] = past;
+    st.wsNextSeqUs[ep] = d;
+  }
+  st.eb[ep] = (fb & ~(EB.WS_KEEP_ALIVE | EB.WS_ZW_PROBE)) | EB.WS_WIN_SET;
+  st.wsWindow[ep] = window;
+  st.wsLastAck[ep] = ack;
+  st.wsLastAckUs[ep] = d;
+
+  // Zeek: history D or A once per direction; last_time; ACK and last sequence; handshake ACK.
+  const hm = (len > 0 ? HIST_DATA : HIST_ACK) << (isOrig ? 0 : RESP_SHIFT);
+  const seen = st.histSeen[s]!;
+  if ((seen & hm) === 0) {
+    st.histSeen[s] = seen | hm;
+    appendHistory(st, s, (len > 0 ? D_ : A_) | (isOrig ? 0 : LOWER));
+  }
+  if ((st.eb[2 * s]! & st.eb[2 * s + 1]! & EB.DID_CLOSE) === 0) st.zeekLastUs[s] = d;
+  if (ackDelta > 0 && !(ack === 0 && ackDelta > TOO_LARGE_SEQ_DELTA)) st.ackSeq[peer] = ack;
+  if (len > 0) st.lastSeq[ep] = past;
+  // Payload after the other side's FIN: half-close bytes (the segment advanced by len).
+  const firstFinSide = sides & 3;
+  if (len > 0 && firstFinSide !== SideBit.NONE && firstFinSide !== (isOrig ? SideBit.ORIG : SideBit.RESP)) {
+    st.addM(Col.HALF_CLOSE, s, s, len);
+  }
+  if (isOrig && (bits & CB.HANDSHAKE_DONE) === 0 && (st.eflags[peer]! & TcpFlag.SYN) !== 0) {
+    st.bits[s]! |= CB.HANDSHAKE_DONE;
+  }
+  // Content gaps: the ACK (a no-op when it does not pass the peer's trim point), then the data.
+  const trim = st.trim[peer]!;
+  if (trim === I_WIDE || relAck > trim) ackReceived(st, s, peer, ep, !isOrig, relAck);
+  if (len > 0) dataSent(st, ep, st.ackWraps[ep]! * TWO_32 + st.ackSeq[ep]! - st.startSeq[ep]!, relSeq, len);
+
+  // The first sensor's clock: handshake ACK, first payload.
+  if ((st.bits[s]! & CB.TIMING_DONE) === 0) clockPacket0(st, s, isOrig, flags, t);
+  if (len > 0 && st.firstDataUs[ep] === 0xffffffff) st.firstDataUs[ep] = d;
+
+  if (!lingering) {
+    // Still ACTIVE: to the tail of its list, since now.
+    tl.touchActive(s);
+    st.clsSince[s] = d;
+  } else if ((bits & CB.EARLY_EMITTED) !== 0) st.bits[s]! |= CB.CHANGED_AFTER_EARLY;
+  fastPath.taken[0]!++;
+  return true;
+}
