@@ -54,3 +54,45 @@ test('address text: IPv4 and RFC 5952 IPv6', () => {
   ];
   for (const [input, v4, want] of cases) assert.equal(addrText(words(input), 0, v4), want, input);
 });
+
+/** The uid as first written (one hash after the other, digits by division): the reference. */
+function referenceUid(w: ArrayLike<number>, oa: number, op: number, ra: number, rp: number, firstSeq: number, startUs: number): string {
+  const B62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+  const mix = (h: number): number => {
+    h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+    h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+    return (h ^ (h >>> 16)) >>> 0;
+  };
+  let out = 'C';
+  for (let k = 0; k < 3; k++) {
+    let h = mix(0x9e3779b9 * (k + 1));
+    for (let i = 0; i < 4; i++) h = mix(h ^ (w[oa + i] ?? 0));
+    for (let i = 0; i < 4; i++) h = mix(h ^ (w[ra + i] ?? 0));
+    h = mix(h ^ ((op << 16) | rp));
+    h = mix(h ^ firstSeq);
+    h = mix(h ^ (startUs >>> 0));
+    h = mix(h ^ Math.floor(startUs / 4294967296));
+    for (let d = 0; d < (k === 2 ? 5 : 6); d++) {
+      out += B62[h % 62];
+      h = Math.floor(h / 62);
+    }
+  }
+  return out;
+}
+
+test('uid: equal to the reference computation (IPv4-mapped and IPv6, every digit position)', () => {
+  let x = 12345;
+  const next = (): number => (x = (Math.imul(x, 1103515245) + 12345) >>> 0);
+  const w = new Int32Array(8);
+  for (let n = 0; n < 20000; n++) {
+    const v6 = n % 3 === 0;
+    for (let i = 0; i < 8; i++) w[i] = next() | 0;
+    if (!v6) {
+      w[0] = w[1] = w[4] = w[5] = 0;
+      w[2] = w[6] = 0xffff;
+    }
+    const start = 1_700_000_000_000_000 + next() * 1000 + (next() & 1023);
+    const args = [w, n & 1 ? 0 : 4, next() & 0xffff, n & 1 ? 4 : 0, next() & 0xffff, next(), start] as const;
+    assert.equal(connectionUid(...args), referenceUid(...args));
+  }
+});

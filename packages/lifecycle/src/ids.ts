@@ -66,7 +66,7 @@ export function communityId(
   m[off++] = sp & 255;
   m[off++] = dp >>> 8;
   m[off++] = dp & 255;
-  return '1:' + sha1Base64(off);
+  return sha1Base64(off, '1:');
 }
 
 /** 32-bit mix (murmur3 finalizer). */
@@ -78,6 +78,29 @@ function mix(h: number): number {
 
 /** The starting state of the uid's three hashes: mix(0x9e3779b9 × (k + 1)), computed once. */
 const UID_SEEDS = Uint32Array.from([1, 2, 3], (k) => mix(0x9e3779b9 * k));
+/** The same after the first three words of an IPv4-mapped originator address (0, 0, 0xffff). */
+const UID_SEEDS_V4 = UID_SEEDS.map((h) => mix(mix(mix(h ^ 0) ^ 0) ^ 0xffff));
+const INV62 = 1 / 62;
+
+/** `count` base-62 digits of h (< 2^32), lowest first, into out[at...]. */
+function base62(out: Uint8Array, at: number, h: number, count: number): void {
+  for (let d = 0; d < count; d++) {
+    // h / 62 by a multiplication: for h < 2^32 the product is within 2^-26 of h / 62, whose
+    // fraction is a multiple of 1/62, so the floor is off (by one, low) only when h / 62 is a
+    // whole number; the remainder check below corrects that (and, defensively, the other side).
+    let q = Math.floor(h * INV62);
+    let rem = h - q * 62;
+    if (rem < 0) {
+      q--;
+      rem += 62;
+    } else if (rem >= 62) {
+      q++;
+      rem -= 62;
+    }
+    out[at + d] = BASE62_CODES[rem]!;
+    h = q;
+  }
+}
 
 /**
  * Deterministic Zeek-like uid: "C" + 17 base62 characters from three independent 32-bit hashes
@@ -95,22 +118,33 @@ export function connectionUid(
   startUs: number,
 ): string {
   const hi = Math.floor(startUs / 4294967296);
-  const out = uidChars;
-  let n = 1;
-  for (let k = 0; k < 3; k++) {
-    let h = UID_SEEDS[k]!;
-    for (let i = 0; i < 4; i++) h = mix(h ^ (words[origAt + i] ?? 0));
-    for (let i = 0; i < 4; i++) h = mix(h ^ (words[respAt + i] ?? 0));
-    h = mix(h ^ ((origPort << 16) | respPort));
-    h = mix(h ^ firstSeq);
-    h = mix(h ^ (startUs >>> 0));
-    h = mix(h ^ hi);
-    for (let d = 0; d < (k === 2 ? 5 : 6); d++) {
-      const q = (h / 62) >>> 0; // h < 2^32: the truncated quotient is the floor
-      out[n++] = BASE62_CODES[h - q * 62]!;
-      h = q;
-    }
+  const lo = startUs >>> 0;
+  const ports = (origPort << 16) | respPort;
+  // An IPv4-mapped originator starts from the precomputed state after its three constant words.
+  const mapped = words[origAt] === 0 && words[origAt + 1] === 0 && words[origAt + 2] === 0xffff;
+  const seeds = mapped ? UID_SEEDS_V4 : UID_SEEDS;
+  const from = mapped ? 3 : 0;
+  // The three hashes take the same inputs: run them side by side (three independent chains of
+  // multiplications the CPU overlaps), then write their digits in turn.
+  let h0 = seeds[0]!;
+  let h1 = seeds[1]!;
+  let h2 = seeds[2]!;
+  for (let i = from; i < 4; i++) {
+    const x = words[origAt + i] ?? 0;
+    h0 = mix(h0 ^ x);
+    h1 = mix(h1 ^ x);
+    h2 = mix(h2 ^ x);
   }
+  for (let i = 0; i < 8; i++) {
+    const x = i < 4 ? (words[respAt + i] ?? 0) : i === 4 ? ports : i === 5 ? firstSeq : i === 6 ? lo : hi;
+    h0 = mix(h0 ^ x);
+    h1 = mix(h1 ^ x);
+    h2 = mix(h2 ^ x);
+  }
+  const out = uidChars;
+  base62(out, 1, h0, 6);
+  base62(out, 7, h1, 6);
+  base62(out, 13, h2, 5);
   const c = out;
   return String.fromCharCode(
     c[0]!, c[1]!, c[2]!, c[3]!, c[4]!, c[5]!, c[6]!, c[7]!, c[8]!, c[9]!, c[10]!, c[11]!, c[12]!, c[13]!, c[14]!,

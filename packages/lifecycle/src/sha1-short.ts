@@ -17,8 +17,11 @@ function rotl(x: number, n: number): number {
   return (x << n) | (x >>> (32 - n));
 }
 
-/** Base64 of SHA-1(sha1Input[0, len)); len ≤ 55. Overwrites the rest of the block. */
-export function sha1Base64(len: number): string {
+/**
+ * Base64 of SHA-1(sha1Input[0, len)); len ≤ 55. Overwrites the rest of the block. `prefix` (up to
+ * two characters) is put in front in the same flat string (Community ID's "1:").
+ */
+export function sha1Base64(len: number, prefix = ''): string {
   block.fill(0, len);
   block[len] = 0x80;
   const bits = len * 8;
@@ -79,10 +82,18 @@ export function sha1Base64(len: number): string {
   q[24] = B64[x >>> 18]!;
   q[25] = B64[(x >>> 12) & 63]!;
   q[26] = B64[(x >>> 6) & 63]!;
-  return String.fromCharCode(
+  if (prefix.length === 2) {
+    return String.fromCharCode(
+      prefix.charCodeAt(0), prefix.charCodeAt(1), q[0]!, q[1]!, q[2]!, q[3]!, q[4]!, q[5]!, q[6]!, q[7]!, q[8]!, q[9]!,
+      q[10]!, q[11]!, q[12]!, q[13]!, q[14]!, q[15]!, q[16]!, q[17]!, q[18]!, q[19]!, q[20]!, q[21]!, q[22]!, q[23]!,
+      q[24]!, q[25]!, q[26]!, 61,
+    );
+  }
+  const digest = String.fromCharCode(
     q[0]!, q[1]!, q[2]!, q[3]!, q[4]!, q[5]!, q[6]!, q[7]!, q[8]!, q[9]!, q[10]!, q[11]!, q[12]!, q[13]!,
     q[14]!, q[15]!, q[16]!, q[17]!, q[18]!, q[19]!, q[20]!, q[21]!, q[22]!, q[23]!, q[24]!, q[25]!, q[26]!, 61,
   );
+  return prefix + digest;
 }
 
 function putWord(at: number, v: number): void {
