@@ -15,7 +15,7 @@
  * the caller then runs the general path, whose result it reproduces exactly (fast-path.test.ts
  * replays captures both ways and compares the records).
  */
-import { TcpFlag } from '@tcplens/packet';
+import { TcpFlag, type TcpPacket } from '@tcplens/packet';
 import { CB, EB, SideBit, TimeoutClass } from './conn.js';
 import { EndpointState as S } from './endpoint.js';
 import { ackReceived, dataSent } from './gaps.js';
@@ -45,9 +45,13 @@ export const fastPath = { enabled: true, taken: new Float64Array(1) };
  * in use) to slot s when it is the common case; false (nothing changed) otherwise.
  */
 export function fastSegment(
-  st: Store, tl: TimeoutLists, s: number, isOrig: boolean, t: number,
-  flags: number, seq: number, ack: number, len: number, window: number, ipLen: number,
+  st: Store, tl: TimeoutLists, s: number, isOrig: boolean, p: TcpPacket, now: Float64Array,
 ): boolean {
+  // The time comes in a typed array and the fields from the packet: a µs time (~1.7e15) passed
+  // as an argument would be boxed into a new heap number on every call.
+  const t = now[0]!;
+  const flags = p.flags;
+  const window = p.window;
   const bits = st.bits[s]!;
   // No RST seen (a first FIN is fine), one sensor, no pending flip, a non-zero window.
   const sides = st.sides[s]!;
@@ -74,7 +78,10 @@ export function fastSegment(
   // Wireshark (ws-analysis.ts): in order, not a zero-window probe, not a duplicate-ACK or
   // keep-alive-ACK candidate.
   const fb = st.eb[ep]!;
+  const seq = p.seq;
   if ((fb & EB.WS_NEXT_SET) === 0 || seq !== st.wsNextSeq[ep]) return false;
+  const len = p.payloadLen;
+  const ack = p.ack;
   if (len === 1 && (st.eb[peer]! & EB.WS_WIN_SET) !== 0 && st.wsWindow[peer] === 0) return false;
   const lastAck = st.wsLastAck[ep]!;
   if (len === 0 && ack === lastAck && (fb & EB.WS_WIN_SET) !== 0 && window === st.wsWindow[ep]) return false;
@@ -90,7 +97,7 @@ export function fastSegment(
   if (ackDelta > 0 && ack < ackSeqPeer) return false;
   const relAck = (ack - st.startSeq[peer]!) | 0;
   if (relAck < 0) return false;
-  const ipb = st.ipBytes[ep]! + ipLen;
+  const ipb = st.ipBytes[ep]! + p.ipLen;
   if (ipb >= 0xffffffff) return false;
 
   // --- From here on the segment is applied. ---

@@ -51,6 +51,8 @@ export class ConnectionTracker {
   private readonly timeouts: TimeoutLists;
   private readonly weirds = new Weirds();
   private readonly key = new Int32Array(8);
+  /** The current packet's time (µs), for the fast path (fast-path.ts). */
+  private readonly now = new Float64Array(1);
   private packets = 0;
   private duplicates = 0;
   private multiSensor = false;
@@ -110,6 +112,7 @@ export class ConnectionTracker {
   process(p: TcpPacket, sensor = 0): void {
     this.packets++;
     const t = p.tsSec * 1_000_000 + Math.floor(p.tsNsec / 1000);
+    this.now[0] = t;
     const key = this.key;
     readWords(p.src, key, 0);
     readWords(p.dst, key, 4);
@@ -123,7 +126,7 @@ export class ConnectionTracker {
     // The common segment (data/ACK, in order, both sides established) in one pass (fast-path.ts).
     if (
       s >= 0 && !this.multiSensor && (flags & ~TcpFlag.PSH) === TcpFlag.ACK && fastPath.enabled &&
-      fastSegment(this.st, this.timeouts, s, isOrig, t, flags, p.seq, p.ack, p.payloadLen, p.window, p.ipLen)
+      fastSegment(this.st, this.timeouts, s, isOrig, p, this.now)
     ) {
       return;
     }
