@@ -17,9 +17,9 @@
  */
 import { TcpFlag, type TcpPacket } from '@tcplens/packet';
 import { CB, EB, SideBit, TimeoutClass } from './conn.js';
-import { EndpointState as S } from './endpoint.js';
+import { EndpointState as S, seqDelta } from './endpoint.js';
 import { ackReceived, dataSent } from './gaps.js';
-import { appendHistory, HIST_ACK, HIST_DATA, RESP_SHIFT } from './history.js';
+import { appendHistory, HIST_ACK, HIST_DATA, HIST_FIN, RESP_SHIFT } from './history.js';
 import { clockPacket0 } from './sensors.js';
 import { Col, I_WIDE, T_WIDE, type Store } from './store.js';
 import type { TimeoutLists } from './timeouts.js';
@@ -30,8 +30,16 @@ const TOO_LARGE_SEQ_DELTA = 1048576;
 const SLOW_BITS = CB.FLIP_PENDING | CB.HAS_MULTI;
 /** Sender and receiver states whose data/ACK segment runs no state function (state-machine.ts). */
 const QUIET_STATES = (1 << S.PARTIAL) | (1 << S.ESTABLISHED) | (1 << S.CLOSED);
+/** Senders whose FIN only closes them. */
+const OPEN_STATES = (1 << S.PARTIAL) | (1 << S.ESTABLISHED);
+/** fastSegment results. */
+export const NOT_TAKEN = 0;
+export const TAKEN = 1;
+/** Taken, and the FIN completed the close: the connection now lingers. */
+export const TAKEN_LINGER = 2;
 const D_ = 0x44;
 const A_ = 0x41;
+const F_ = 0x46;
 const LOWER = 0x20;
 
 /**
@@ -46,59 +54,65 @@ export const fastPath = { enabled: true, taken: new Float64Array(1) };
  */
 export function fastSegment(
   st: Store, tl: TimeoutLists, s: number, isOrig: boolean, p: TcpPacket, now: Float64Array,
-): boolean {
+): number {
   // The time comes in a typed array and the fields from the packet: a µs time (~1.7e15) passed
   // as an argument would be boxed into a new heap number on every call.
   const t = now[0]!;
   const flags = p.flags;
   const window = p.window;
+  const fin = (flags & TcpFlag.FIN) !== 0;
   const bits = st.bits[s]!;
   // No RST seen (a first FIN is fine), one sensor, no pending flip, a non-zero window.
   const sides = st.sides[s]!;
-  if ((bits & SLOW_BITS) !== 0 || (sides & ~3) !== 0 || window === 0) return false;
+  if ((bits & SLOW_BITS) !== 0 || (sides & ~3) !== 0 || window === 0) return NOT_TAKEN;
   // The expiry list stays the same: ACTIVE, or the linger list the connection is already on.
   const cls = (st.phaseCls[s]! >> 4) - 1;
   const lingering = (bits & CB.LINGER) !== 0;
   if (lingering) {
-    if (cls !== ((bits & CB.LINGER_RESET) !== 0 ? TimeoutClass.LINGER_RESET : TimeoutClass.LINGER_CLOSE)) return false;
-  } else if (cls !== TimeoutClass.ACTIVE) return false;
+    if (cls !== ((bits & CB.LINGER_RESET) !== 0 ? TimeoutClass.LINGER_RESET : TimeoutClass.LINGER_CLOSE)) return NOT_TAKEN;
+  } else if (cls !== TimeoutClass.ACTIVE) return NOT_TAKEN;
   const ep = isOrig ? 2 * s : 2 * s + 1;
   const peer = ep ^ 1;
   // Both sides PARTIAL, ESTABLISHED or CLOSED (state byte: state | previous state << 4).
-  if (((1 << (st.st[ep]! & 15)) & QUIET_STATES) === 0 || ((1 << (st.st[peer]! & 15)) & QUIET_STATES) === 0) return false;
+  // A FIN's sender is PARTIAL or ESTABLISHED: its state function only closes it.
+  const es = st.st[ep]! & 15;
+  if (((1 << es) & (fin ? OPEN_STATES : QUIET_STATES)) === 0 || ((1 << (st.st[peer]! & 15)) & QUIET_STATES) === 0) {
+    return NOT_TAKEN;
+  }
   const startUs = st.startUs[s]!;
   // Expiry (TimeoutLists.deadline for the ACTIVE class), as the general path computes it.
   const since = st.clsSince[s]!;
-  if (since >= T_WIDE || startUs + since + tl.durationOf(cls) <= t) return false;
+  if (since >= T_WIDE || startUs + since + tl.durationOf(cls) <= t) return NOT_TAKEN;
   const d = t - startUs;
-  if (!(d >= 0 && d < T_WIDE && t >= 0)) return false;
+  if (!(d >= 0 && d < T_WIDE && t >= 0)) return NOT_TAKEN;
   const last = st.lastUs[s]!;
-  if (last >= T_WIDE) return false;
+  if (last >= T_WIDE) return NOT_TAKEN;
 
   // Wireshark (ws-analysis.ts): in order, not a zero-window probe, not a duplicate-ACK or
-  // keep-alive-ACK candidate.
+  // keep-alive-ACK candidate (a FIN is never one).
   const fb = st.eb[ep]!;
   const seq = p.seq;
-  if ((fb & EB.WS_NEXT_SET) === 0 || seq !== st.wsNextSeq[ep]) return false;
+  if ((fb & EB.WS_NEXT_SET) === 0 || seq !== st.wsNextSeq[ep] || (fin && (fb & EB.FIN) !== 0)) return NOT_TAKEN;
   const len = p.payloadLen;
   const ack = p.ack;
-  if (len === 1 && (st.eb[peer]! & EB.WS_WIN_SET) !== 0 && st.wsWindow[peer] === 0) return false;
+  if (len === 1 && (st.eb[peer]! & EB.WS_WIN_SET) !== 0 && st.wsWindow[peer] === 0) return NOT_TAKEN;
   const lastAck = st.wsLastAck[ep]!;
-  if (len === 0 && ack === lastAck && (fb & EB.WS_WIN_SET) !== 0 && window === st.wsWindow[ep]) return false;
+  if (!fin && len === 0 && ack === lastAck && (fb & EB.WS_WIN_SET) !== 0 && window === st.wsWindow[ep]) return NOT_TAKEN;
 
   // Zeek: the segment starts at the last sequence, no wrap-around of either side's numbers.
-  if (seq !== st.lastSeq[ep] || st.seqWraps[ep] !== 0) return false;
+  if (seq !== st.lastSeq[ep] || st.seqWraps[ep] !== 0) return NOT_TAKEN;
   const relSeq = (seq - st.startSeq[ep]!) | 0;
-  const past = (seq + len) >>> 0;
-  if (relSeq < 0 || past < seq) return false;
-  if (st.ackWraps[peer] !== 0) return false;
+  const segLen = fin ? len + 1 : len; // the FIN takes one sequence number
+  const past = (seq + segLen) >>> 0;
+  if (relSeq < 0 || past < seq) return NOT_TAKEN;
+  if (st.ackWraps[peer] !== 0) return NOT_TAKEN;
   const ackSeqPeer = st.ackSeq[peer]!;
   const ackDelta = (ack - ackSeqPeer) | 0;
-  if (ackDelta > 0 && ack < ackSeqPeer) return false;
+  if (ackDelta > 0 && ack < ackSeqPeer) return NOT_TAKEN;
   const relAck = (ack - st.startSeq[peer]!) | 0;
-  if (relAck < 0) return false;
+  if (relAck < 0) return NOT_TAKEN;
   const ipb = st.ipBytes[ep]! + p.ipLen;
-  if (ipb >= 0xffffffff) return false;
+  if (ipb >= 0xffffffff) return NOT_TAKEN;
 
   // --- From here on the segment is applied. ---
   st.pkts[ep]!++;
@@ -108,7 +122,7 @@ export function fastSegment(
 
   // Wireshark: the next sequence advances by the payload; the window and ACK are remembered.
   if (ack !== lastAck) st.wsDupAckNum[ep] = 0;
-  if (len > 0) {
+  if (segLen > 0) {
     st.wsNextSeq[ep] = past;
     st.wsNextSeqUs[ep] = d;
   }
@@ -117,16 +131,40 @@ export function fastSegment(
   st.wsLastAck[ep] = ack;
   st.wsLastAckUs[ep] = d;
 
-  // Zeek: history D or A once per direction; last_time; ACK and last sequence; handshake ACK.
-  const hm = (len > 0 ? HIST_DATA : HIST_ACK) << (isOrig ? 0 : RESP_SHIFT);
-  const seen = st.histSeen[s]!;
-  if ((seen & hm) === 0) {
-    st.histSeen[s] = seen | hm;
-    appendHistory(st, s, (len > 0 ? D_ : A_) | (isOrig ? 0 : LOWER));
+  // Zeek: history (D or A once per direction; F once, again only at another position).
+  const lower = isOrig ? 0 : LOWER;
+  if (!fin) {
+    const hm = (len > 0 ? HIST_DATA : HIST_ACK) << (isOrig ? 0 : RESP_SHIFT);
+    const seen = st.histSeen[s]!;
+    if ((seen & hm) === 0) {
+      st.histSeen[s] = seen | hm;
+      appendHistory(st, s, (len > 0 ? D_ : A_) | lower);
+    }
+  } else {
+    const hm = HIST_FIN << (isOrig ? 0 : RESP_SHIFT);
+    const seen = st.histSeen[s]!;
+    if ((seen & hm) === 0) {
+      st.histSeen[s] = seen | hm;
+      appendHistory(st, s, F_ | lower);
+    } else if (((relSeq + len) | 0) !== st.hLastFin[ep]) appendHistory(st, s, F_ | lower);
+    st.hLastFin[ep] = relSeq + len;
   }
+  // last_time (not once both sides closed); the first FIN's side and next sequence, this side's FIN.
   if ((st.eb[2 * s]! & st.eb[2 * s + 1]! & EB.DID_CLOSE) === 0) st.zeekLastUs[s] = d;
+  if (fin) {
+    const side = isOrig ? SideBit.ORIG : SideBit.RESP;
+    if ((sides & 3) === SideBit.NONE) {
+      st.sides[s] = sides | side;
+      st.firstFinNext[s] = past;
+    } else if (!(seqDelta(ack, st.firstFinNext[s]!) >= 0)) {
+      // The second side's FIN: simultaneous unless it acknowledges the first FIN (its ACK bit is set).
+      st.bits[s]! |= CB.SIMULTANEOUS;
+    } else st.bits[s]! &= ~CB.SIMULTANEOUS;
+    st.eb[ep]! |= EB.FIN;
+    st.setI(st.finSeq, Col.FIN_SEQ, ep, relSeq + segLen);
+  }
   if (ackDelta > 0 && !(ack === 0 && ackDelta > TOO_LARGE_SEQ_DELTA)) st.ackSeq[peer] = ack;
-  if (len > 0) st.lastSeq[ep] = past;
+  if (segLen > 0) st.lastSeq[ep] = past;
   // Payload after the other side's FIN: half-close bytes (the segment advanced by len).
   const firstFinSide = sides & 3;
   if (len > 0 && firstFinSide !== SideBit.NONE && firstFinSide !== (isOrig ? SideBit.ORIG : SideBit.RESP)) {
@@ -135,20 +173,43 @@ export function fastSegment(
   if (isOrig && (bits & CB.HANDSHAKE_DONE) === 0 && (st.eflags[peer]! & TcpFlag.SYN) !== 0) {
     st.bits[s]! |= CB.HANDSHAKE_DONE;
   }
+  // The state function of a PARTIAL/ESTABLISHED sender's FIN (state-machine.ts established()):
+  // CLOSED; the peer is not RESET, so nothing else changes.
+  if (fin) st.st[ep] = S.CLOSED | (es << 4);
   // Content gaps: the ACK (a no-op when it does not pass the peer's trim point), then the data.
   const trim = st.trim[peer]!;
   if (trim === I_WIDE || relAck > trim) ackReceived(st, s, peer, ep, !isOrig, relAck);
   if (len > 0) dataSent(st, ep, st.ackWraps[ep]! * TWO_32 + st.ackSeq[ep]! - st.startSeq[ep]!, relSeq, len);
 
-  // The first sensor's clock: handshake ACK, first payload.
+  // The FIN closes this side (Zeek's do_close); the close is complete when the peer closed too.
+  let lingerFrom = -1;
+  if (fin && (st.eb[ep]! & EB.DID_CLOSE) === 0) {
+    st.eb[ep]! |= EB.DID_CLOSE;
+    // (Already lingering, on the list it is on: the earliest removal timer wins.)
+    if ((st.eb[peer]! & EB.DID_CLOSE) !== 0 && !lingering) {
+      st.bits[s]! |= CB.LINGER;
+      lingerFrom = st.getT(st.zeekLastUs, Col.ZEEK_LAST, s, s);
+    }
+  }
+
+  // The first sensor's clock: handshake ACK, first payload, first FIN of either side.
   if ((st.bits[s]! & CB.TIMING_DONE) === 0) clockPacket0(st, s, isOrig, flags, t);
   if (len > 0 && st.firstDataUs[ep] === 0xffffffff) st.firstDataUs[ep] = d;
+  if (fin && (st.eb[ep]! & EB.FIN_CLOCKED) === 0) {
+    st.eb[ep]! |= EB.FIN_CLOCKED;
+    const first = st.getT(st.firstFinUs, Col.FIRST_FIN, s, s);
+    if (first < 0 || t < first) st.setT(st.firstFinUs, Col.FIRST_FIN, s, s, t);
+  }
 
+  fastPath.taken[0]!++;
+  if (lingerFrom >= 0) {
+    tl.place(s, TimeoutClass.LINGER_CLOSE, lingerFrom); // the close linger starts
+    return TAKEN_LINGER;
+  }
   if (!lingering) {
     // Still ACTIVE: to the tail of its list, since now.
     tl.touchActive(s);
     st.clsSince[s] = d;
   } else if ((bits & CB.EARLY_EMITTED) !== 0) st.bits[s]! |= CB.CHANGED_AFTER_EARLY;
-  fastPath.taken[0]!++;
-  return true;
+  return TAKEN;
 }

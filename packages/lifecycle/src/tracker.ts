@@ -17,7 +17,7 @@ import { CB, EB, TimeoutClass } from './conn.js';
 import { clockPacket, clockPacket0, DedupRing, MultiSide, SensorClock } from './sensors.js';
 import { ConnTable } from './conn-table.js';
 import { EarlyEmitQueue } from './early-emit.js';
-import { fastPath, fastSegment } from './fast-path.js';
+import { fastPath, fastSegment, NOT_TAKEN, TAKEN_LINGER } from './fast-path.js';
 import { EndpointState as S, didClose, epState } from './endpoint.js';
 import { flipped } from './history.js';
 import { resolveOptions, type ResolvedOptions, type TrackerOptions } from './options.js';
@@ -123,12 +123,14 @@ export class ConnectionTracker {
     let s = this.table.find(hash, key, srcPort, dstPort);
     let isOrig = this.table.foundIsOrig;
     if (sensor !== 0 && !this.multiSensor) this.multiSensor = true;
-    // The common segment (data/ACK, in order, both sides established) in one pass (fast-path.ts).
-    if (
-      s >= 0 && !this.multiSensor && (flags & ~TcpFlag.PSH) === TcpFlag.ACK && fastPath.enabled &&
-      fastSegment(this.st, this.timeouts, s, isOrig, p, this.now)
-    ) {
-      return;
+    // The common segment (data/ACK/FIN, in order, both sides established) in one pass (fast-path.ts).
+    if (s >= 0 && !this.multiSensor && (flags & ~(TcpFlag.PSH | TcpFlag.FIN)) === TcpFlag.ACK && fastPath.enabled) {
+      const done = fastSegment(this.st, this.timeouts, s, isOrig, p, this.now);
+      if (done !== NOT_TAKEN) {
+        const quiet = this.opts.emitClosedAfterUs;
+        if (done === TAKEN_LINGER && quiet >= 0) this.early.push(s, t + quiet);
+        return;
+      }
     }
     if (s >= 0) {
       if (this.multiSensor && this.duplicate(s, isOrig, p, t, sensor)) return;
