@@ -121,11 +121,15 @@ export class ConnTable {
   /** Originator address into out[0..3], responder into out[4..7] (four words each). */
   addresses(s: number, out: Int32Array): void {
     const st = this.st;
+    // Word by word: fill() and set(subarray()) are builtin calls (and an allocation) that cost
+    // more than eight stores.
     if ((st.bits[s]! & CB.WIDE_ADDR) !== 0) {
-      out.set(st.addr6!.subarray(s * 8, s * 8 + 8));
+      const w = st.addr6!;
+      const b = s * 8;
+      for (let i = 0; i < 8; i++) out[i] = w[b + i]!;
       return;
     }
-    out.fill(0);
+    out[0] = out[1] = out[4] = out[5] = 0;
     out[2] = out[6] = 0xffff;
     out[3] = st.addr4[2 * s]!;
     out[7] = st.addr4[2 * s + 1]!;
