@@ -86,7 +86,11 @@ function conversation(r: () => number, i: number, t0: number): TcpPacket[] {
   const client: [string, number] = [v6 ? `fd00::${(i % 7) + 1}` : `10.0.${i % 3}.${(i % 5) + 1}`, 40000 + (i % 11)];
   const server: [string, number] = [v6 ? 'fd00::100' : '10.9.9.9', 80];
   // ISNs near 2^32 make both sides' sequence and ACK numbers wrap.
-  const isn = (): number => (r() < 0.3 ? 4294967296 - Math.floor(r() * 3000) : Math.floor(r() * 4294967296)) >>> 0;
+  // (2^32 - 1 makes the first ACK itself wrap.)
+  const isn = (): number => {
+    const x = r();
+    return (x < 0.05 ? 4294967295 : x < 0.3 ? 4294967296 - Math.floor(r() * 3000) : Math.floor(r() * 4294967296)) >>> 0;
+  };
   const cv = new Conversation(client, server, isn(), isn());
   let t = t0;
   const step = (): number => {
@@ -95,9 +99,27 @@ function conversation(r: () => number, i: number, t0: number): TcpPacket[] {
     t += x < 0.9 ? Math.floor(r() * 2000) : x < 0.97 ? Math.floor(r() * 3e6) : x < 0.99 ? 400e6 : 5e9;
     return t;
   };
-  if (r() < 0.9) {
+  const h = r();
+  if (h < 0.75) {
     cv.c(step(), 'S');
-    if (r() < 0.9) cv.s(step(), 'SA');
+    if (r() < 0.1) cv.c(step(), 'S', { seq: cv.packets[cv.packets.length - 1]!.seq }); // SYN again
+    const y = r();
+    // The SYN-ACK: usually plain; sometimes acking a wrong number, with payload, a zero window,
+    // twice, or missing.
+    if (y < 0.75) cv.s(step(), 'SA');
+    else if (y < 0.8) cv.s(step(), 'SA', { ack: Math.floor(r() * 4294967296) });
+    else if (y < 0.85) cv.s(step(), 'SA', { len: 5 });
+    else if (y < 0.9) cv.s(step(), 'SA', { window: 0 });
+    else if (y < 0.95) {
+      cv.s(step(), 'SA');
+      const sa = cv.packets[cv.packets.length - 1]!;
+      cv.s(step(), 'SA', { seq: sa.seq, ack: sa.ack });
+    }
+    if (r() < 0.95) cv.c(step(), 'A');
+  } else if (h < 0.85) {
+    // SYN-ACK before the SYN (captured in reverse), or a SYN-ACK alone.
+    cv.s(step(), 'SA');
+    if (r() < 0.7) cv.c(step(), 'S', { seq: (cv.packets[0]!.ack - 1) >>> 0 });
     cv.c(step(), 'A');
   }
   const n = Math.floor(r() * 40);

@@ -21,7 +21,7 @@ import { TcpFlag, type TcpPacket } from '@tcplens/packet';
 import { CB, EB, SideBit, TimeoutClass } from './conn.js';
 import { EndpointState as S, seqDelta } from './endpoint.js';
 import { ackReceived, dataSent } from './gaps.js';
-import { appendHistory, HIST_ACK, HIST_DATA, HIST_FIN, RESP_SHIFT } from './history.js';
+import { appendHistory, HIST_ACK, HIST_DATA, HIST_FIN, HIST_SYN, RESP_SHIFT } from './history.js';
 import { clockPacket0 } from './sensors.js';
 import { Col, I_WIDE, T_WIDE, type Store } from './store.js';
 import type { TimeoutLists } from './timeouts.js';
@@ -42,6 +42,7 @@ export const TAKEN_LINGER = 2;
 const D_ = 0x44;
 const A_ = 0x41;
 const F_ = 0x46;
+const H_ = 0x48;
 const LOWER = 0x20;
 
 /**
@@ -216,3 +217,83 @@ export function fastSegment(
   } else if ((bits & CB.EARLY_EMITTED) !== 0) st.bits[s]! |= CB.CHANGED_AFTER_EARLY;
   return TAKEN;
 }
+
+/**
+ * The responder's first SYN-ACK (flags exactly SYN+ACK, no payload, a non-zero window) answering
+ * the originator's SYN (originator SYN_SENT, responder INACTIVE, the connection on the ATTEMPT
+ * list, not expired), acknowledging a sequence number within the SYN (no bad_SYN_ack), one
+ * sensor: both sides become ESTABLISHED and the connection moves to the ACTIVE list, as the
+ * general path would do (state-machine.ts inactive()). TAKEN, or NOT_TAKEN with nothing changed.
+ */
+export function fastSynAck(st: Store, tl: TimeoutLists, s: number, p: TcpPacket, now: Float64Array): number {
+  const t = now[0]!;
+  const window = p.window;
+  const bits = st.bits[s]!;
+  if ((bits & (SLOW_BITS | CB.LINGER)) !== 0 || st.sides[s] !== 0 || window === 0 || p.payloadLen !== 0) return NOT_TAKEN;
+  const o = 2 * s;
+  const r = o + 1;
+  const os = st.st[o]! & 15;
+  if (os !== S.SYN_SENT || (st.st[r]! & 15) !== S.INACTIVE) return NOT_TAKEN;
+  const cls = (st.phaseCls[s]! >> 4) - 1;
+  if (cls !== TimeoutClass.ATTEMPT) return NOT_TAKEN;
+  const startUs = st.startUs[s]!;
+  const since = st.clsSince[s]!;
+  if (since >= T_WIDE || startUs + since + tl.durationOf(cls) <= t) return NOT_TAKEN;
+  const d = t - startUs;
+  if (!(d >= 0 && d < T_WIDE && t >= 0)) return NOT_TAKEN;
+  const last = st.lastUs[s]!;
+  if (last >= T_WIDE) return NOT_TAKEN;
+  const fb = st.eb[r]!;
+  if ((fb & EB.WS_NEXT_SET) !== 0 || st.seqWraps[r] !== 0 || st.ackWraps[o] !== 0) return NOT_TAKEN;
+  // The ACK: no wrap-around, no underflow, within the originator's SYN (else bad_SYN_ack).
+  const ack = p.ack;
+  const ackSeqO = st.ackSeq[o]!;
+  const ackDelta = (ack - ackSeqO) | 0;
+  if (ackDelta > 0 && ack < ackSeqO) return NOT_TAKEN;
+  const relAck = (ack - st.startSeq[o]!) | 0;
+  if (relAck < 0 || seqDelta(ack, st.lastSeq[o]!) > 0) return NOT_TAKEN;
+  const ipb = st.ipBytes[r]! + p.ipLen;
+  if (ipb >= 0xffffffff) return NOT_TAKEN;
+
+  // --- Applied. ---
+  const flags = p.flags;
+  const seq = p.seq;
+  const past = (seq + 1) >>> 0;
+  st.pkts[r]!++;
+  st.ipBytes[r] = ipb;
+  st.eflags[r]! |= flags;
+  if (t > startUs + last) st.lastUs[s] = d;
+  // Wireshark: the responder's first segment sets its next sequence (the SYN takes one).
+  if (ack !== st.wsLastAck[r]) st.wsDupAckNum[r] = 0;
+  st.wsNextSeq[r] = past;
+  st.wsNextSeqUs[r] = d;
+  st.eb[r] = (fb & ~(EB.WS_KEEP_ALIVE | EB.WS_ZW_PROBE)) | EB.WS_WIN_SET | EB.WS_NEXT_SET;
+  st.wsWindow[r] = window;
+  st.wsLastAck[r] = ack;
+  st.wsLastAckUs[r] = d;
+  // Zeek: the responder's sequence space starts here (relative sequence 0); history h.
+  st.startSeq[r] = seq;
+  st.ackSeq[r] = seq;
+  st.lastSeq[r] = past;
+  const hm = HIST_SYN << RESP_SHIFT;
+  const seen = st.histSeen[s]!;
+  if ((seen & hm) === 0) {
+    st.histSeen[s] = seen | hm;
+    appendHistory(st, s, H_ | LOWER);
+  } else if (st.hLastSyn[r] !== 0) appendHistory(st, s, H_ | LOWER);
+  st.hLastSyn[r] = 0;
+  if ((st.eb[o]! & st.eb[r]! & EB.DID_CLOSE) === 0) st.zeekLastUs[s] = d;
+  if (ackDelta > 0 && !(ack === 0 && ackDelta > TOO_LARGE_SEQ_DELTA)) st.ackSeq[o] = ack;
+  // The state function of an INACTIVE responder's SYN-ACK: the SYN_SENT originator and the
+  // responder become ESTABLISHED.
+  st.st[o] = S.ESTABLISHED | (os << 4);
+  st.st[r] = S.ESTABLISHED;
+  const trim = st.trim[o]!;
+  if (trim === I_WIDE || relAck > trim) ackReceived(st, s, o, r, true, relAck);
+  // The first sensor's clock (SYN-ACK time), then the ACTIVE list since now.
+  clockPacket0(st, s, false, flags, t);
+  tl.place(s, TimeoutClass.ACTIVE, t);
+  fastPath.taken[0]!++;
+  return TAKEN;
+}
+

@@ -15,7 +15,7 @@
 import { Col, HIST_ROW, type Store } from './store.js';
 import { TcpFlag } from '@tcplens/packet';
 
-const HIST_SYN = 0x01;
+export const HIST_SYN = 0x01;
 export const HIST_FIN = 0x02;
 const HIST_RST = 0x04;
 const HIST_FIN_RST = 0x08;

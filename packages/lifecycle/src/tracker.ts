@@ -17,7 +17,7 @@ import { CB, EB, TimeoutClass } from './conn.js';
 import { clockPacket, clockPacket0, DedupRing, MultiSide, SensorClock } from './sensors.js';
 import { ConnTable } from './conn-table.js';
 import { EarlyEmitQueue } from './early-emit.js';
-import { fastPath, fastSegment, NOT_TAKEN, TAKEN_LINGER } from './fast-path.js';
+import { fastPath, fastSegment, fastSynAck, NOT_TAKEN, TAKEN_LINGER } from './fast-path.js';
 import { EndpointState as S, didClose, epState } from './endpoint.js';
 import { flipped } from './history.js';
 import { resolveOptions, type ResolvedOptions, type TrackerOptions } from './options.js';
@@ -131,6 +131,11 @@ export class ConnectionTracker {
         if (done === TAKEN_LINGER && quiet >= 0) this.early.push(s, t + quiet);
         return;
       }
+    } else if (
+      s >= 0 && !isOrig && !this.multiSensor && flags === (TcpFlag.SYN | TcpFlag.ACK) && fastPath.enabled &&
+      fastSynAck(this.st, this.timeouts, s, p, this.now) !== NOT_TAKEN
+    ) {
+      return;
     }
     if (s >= 0) {
       if (this.multiSensor && this.duplicate(s, isOrig, p, t, sensor)) return;
