@@ -1,9 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { TcpPacket } from '@tcplens/packet';
-import type { ConnectionRecord } from '@tcplens/lifecycle';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readCaptureFile } from '@tcplens/packet';
+import type { ConnectionRecord, TrackerOptions } from '@tcplens/lifecycle';
 import { BatchBuilder, encodeWatermark, emptyWatermark, WatermarkReason } from '@tcplens/wire';
 import { PartitionState } from './partition-state.js';
+import { writeSyntheticPcap } from './test-pcap.js';
+import { decodeSpanning } from './spanning.js';
 
 const SYN = 0x02, ACK = 0x10, FIN = 0x01;
 const A = Uint8Array.from([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 10, 0, 0, 1]);
@@ -107,4 +114,262 @@ test('malformed or foreign messages are reported by code and change no state', (
   assert.equal(st.nextOffset, 104);
   st.handle(wm('s1', 0, WatermarkReason.end_of_input), 104);
   assert.equal(out.length, 1);
+});
+
+test('a connection whose packets span messages is carried with an offset inside its span; a re-read from there drops its tail', () => {
+  const { st, out } = setup();
+  const a = conn(1000, 0);
+  const b = conn(1001, 10);
+  st.handle(batch('s1', a.slice(0, 2)), 100); // A's first two packets
+  st.handle(batch('s1', b.slice(0, 3)), 101); // B's handshake: B stays open
+  st.handle(batch('s1', a.slice(2)), 102); // the rest of A
+  assert.equal(st.safeOffset, 100, 'A (first at 100) is open');
+  st.handle(wm('s1', 5_000_400), 103); // A emitted (closed at 400 µs, 5 s linger), B not
+  assert.deepEqual(out.map((r) => r.orig_p), [1000]);
+  assert.equal(st.safeOffset, 101, 'B (first at 101) is open; A spans 101');
+  assert.deepEqual(decodeSpanning(st.safeMetadata), [{ origH: '10.0.0.1', origP: 1000, respH: '10.0.0.2', respP: 80, lastOffset: 102, lastIndex: 3 }]);
+
+  // A re-read from 101 with that commit: B whole, no fragment of A.
+  const again: ConnectionRecord[] = [];
+  const re = new PartitionState(3, 101, { staleSensorUs: 60e6 }, (r) => again.push(r), decodeSpanning(st.safeMetadata));
+  re.handle(batch('s1', b.slice(0, 3)), 101);
+  re.handle(batch('s1', a.slice(2)), 102);
+  re.handle(wm('s1', 5_000_400), 103);
+  assert.equal(re.droppedPackets, 4);
+  st.handle(wm('s1', 1_000, WatermarkReason.end_of_input), 104);
+  re.handle(wm('s1', 1_000, WatermarkReason.end_of_input), 104);
+  assert.deepEqual(again, out.slice(1));
+  assert.equal(st.safeOffset, 105);
+  assert.equal(st.safeMetadata, '');
+
+  // Without the carried list the same re-read would build a fragment of A.
+  const naive: ConnectionRecord[] = [];
+  const nv = new PartitionState(3, 101, { staleSensorUs: 60e6 }, (r) => naive.push(r));
+  nv.handle(batch('s1', b.slice(0, 3)), 101);
+  nv.handle(batch('s1', a.slice(2)), 102);
+  nv.handle(wm('s1', 1_000, WatermarkReason.end_of_input), 103);
+  assert.equal(naive.length, 2);
+  assert.ok(!out.some((r) => r.uid === naive.find((n) => n.orig_p === 1000)!.uid), 'the fragment has a uid of its own');
+});
+
+test('commit metadata that is not ours is rejected with a clear error', () => {
+  assert.deepEqual(decodeSpanning(''), []);
+  assert.deepEqual(decodeSpanning(null), []);
+  assert.throws(() => decodeSpanning('{"x":1}'), /not tcplens commit metadata/);
+  assert.throws(() => decodeSpanning('tcplens-spanning/1 [["10.0.0.1",70000,"10.0.0.2",80,1,0]]'), /bad port/);
+  assert.throws(() => decodeSpanning('tcplens-spanning/1 [["10.0.0.300",1,"10.0.0.2",80,1,0]]'), /bad/);
+  assert.deepEqual(decodeSpanning('tcplens-spanning/1 [["2001:db8::1",1,"::ffff:a00:1",80,1,0]]').length, 1);
+});
+
+test('under continuous traffic (always >= 1 open connection) the safe offset keeps up: it trails the oldest open connection only', () => {
+  const { st, out } = setup();
+  let offset = 100;
+  let maxLag = 0;
+  // A connection every 500 ms, each open ~0.5 ms, then lingering 5 s: about 10 always open.
+  for (let i = 0; i < 400; i++) {
+    st.handle(batch('s1', conn(2000 + i, i * 500_000)), offset++);
+    st.handle(wm('s1', i * 500_000 + 400_000), offset++);
+    assert.ok(st.openConnections >= 1, 'the table is never empty');
+    maxLag = Math.max(maxLag, st.nextOffset - st.safeOffset);
+  }
+  assert.equal(out.length, 400 - st.openConnections);
+  assert.ok(st.openConnections >= 10);
+  assert.equal(st.safeOffset, st.oldestOpenOffset, 'the oldest open connection pins it, nothing else');
+  assert.ok(maxLag <= 2 * 11 + 1, `lag ${maxLag} messages: linger (5 s) worth of messages`);
+});
+
+test('a long-lived connection pins the safe offset at its first packet (inherent to rebuild by re-reading)', () => {
+  const { st } = setup();
+  const ssh = conn(22222, 0).slice(0, 3); // handshake, then silence
+  st.handle(batch('s1', ssh), 100);
+  let offset = 101;
+  for (let i = 1; i < 200; i++) {
+    // a keep-alive every second (well within the 300 s inactivity timeout) and short connections.
+    st.handle(batch('s1', [seg(i * 1_000_000, true, 22222, ACK, 101, 501)]), offset++);
+    st.handle(batch('s1', conn(3000 + i, i * 1_000_000 + 1000)), offset++);
+    st.handle(wm('s1', i * 1_000_000 + 500_000), offset++);
+  }
+  assert.equal(st.safeOffset, 100);
+});
+
+// ---------------------------------------------------------------------------------------------
+// Crash and re-read, as a property: for many crash points, a fresh PartitionState re-reading from
+// the committed offset, plus what was stored before the crash, gives exactly the records of an
+// uninterrupted run (same uids, every field equal), and nothing else.
+
+/** A small deterministic PRNG (mulberry32). */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * The capture as one sensor's messages: packet batches of random size (1..maxBatch), heartbeat
+ * watermarks between them at random (clock: 1 µs before the earliest packet still to come, so the
+ * promise holds even for out-of-order captures), end of input at the end.
+ */
+async function messages(file: string, seed: number, maxBatch: number): Promise<Buffer[]> {
+  const times: number[] = [];
+  await readCaptureFile(file, (p) => void times.push(p.tsSec * 1e6 + Math.floor(p.tsNsec / 1000)));
+  const suffixMin = new Array<number>(times.length + 1).fill(Infinity);
+  for (let i = times.length - 1; i >= 0; i--) suffixMin[i] = Math.min(times[i]!, suffixMin[i + 1]!);
+  const rnd = prng(seed);
+  const out: Buffer[] = [];
+  const b = new BatchBuilder('s1', maxBatch);
+  let i = 0;
+  let size = 1 + Math.floor(rnd() * maxBatch);
+  const seal = (): void => {
+    out.push(Buffer.from(b.finish()));
+    b.reset();
+    size = 1 + Math.floor(rnd() * maxBatch);
+    if (rnd() < 0.5 && suffixMin[i]! < Infinity) out.push(wmAt('s1', suffixMin[i]! - 1, WatermarkReason.heartbeat));
+  };
+  await readCaptureFile(file, (p) => {
+    assert.ok(b.append(p));
+    i++;
+    if (b.size >= size) seal();
+  });
+  if (b.size > 0) seal();
+  out.push(wmAt('s1', Math.max(...times.slice(-100)), WatermarkReason.end_of_input));
+  return out;
+}
+
+function wmAt(sensor: string, us: number, reason: number): Buffer {
+  return Buffer.from(encodeWatermark(sensor, { ...emptyWatermark(), clockSec: Math.floor(us / 1e6), clockNsec: (us % 1e6) * 1000, reason }));
+}
+
+const BASE = 1000; // the topic offset of the first message
+
+/** Every record of an uninterrupted run, by uid (uids are unique). */
+function uninterrupted(msgs: Buffer[], opts: TrackerOptions): Map<string, ConnectionRecord> {
+  const out = new Map<string, ConnectionRecord>();
+  const st = new PartitionState(0, BASE, { ...opts, staleSensorUs: 60e6 }, (r) => {
+    assert.ok(!out.has(r.uid), `uid ${r.uid} emitted twice`);
+    out.set(r.uid, r);
+  });
+  msgs.forEach((m, i) => st.handle(m, BASE + i));
+  return out;
+}
+
+interface CrashRun {
+  stored: ConnectionRecord[];
+  commits: { committed: number; next: number; open: number }[];
+  rereads: number;
+}
+
+/**
+ * The service's protocol: every `every` messages, take the safe offset, store every record emitted
+ * so far, commit the offset. At each step listed in `crashAt` (counted over all messages handled,
+ * re-reads included) the process dies: records emitted since the last commit are lost, and a new
+ * PartitionState starts at the committed offset.
+ */
+function withCrashes(msgs: Buffer[], opts: TrackerOptions, every: number, crashAt: Set<number>): CrashRun {
+  const stored: ConnectionRecord[] = [];
+  const commits: CrashRun['commits'] = [];
+  let committed = BASE;
+  let metadata = '';
+  let rereads = 0;
+  let step = 0;
+  for (;;) {
+    let pending: ConnectionRecord[] = [];
+    const st = new PartitionState(0, committed, { ...opts, staleSensorUs: 60e6 }, (r) => void pending.push(r), decodeSpanning(metadata));
+    let crashed = false;
+    for (let o = committed; o < BASE + msgs.length; o++) {
+      st.handle(msgs[o - BASE]!, o);
+      step++;
+      if (step % every === 0) {
+        const safe = st.safeOffset;
+        const meta = st.safeMetadata;
+        stored.push(...pending);
+        pending = [];
+        if (safe > committed) [committed, metadata] = [safe, meta];
+        commits.push({ committed, next: st.nextOffset, open: st.openConnections });
+      }
+      if (crashAt.has(step)) {
+        crashed = true;
+        break;
+      }
+    }
+    if (!crashed) {
+      stored.push(...pending);
+      return { stored, commits, rereads };
+    }
+    rereads++;
+  }
+}
+
+function sameAsUninterrupted(ref: Map<string, ConnectionRecord>, run: CrashRun, what: string): void {
+  const seen = new Set<string>();
+  for (const r of run.stored) {
+    const want = ref.get(r.uid);
+    assert.ok(want !== undefined, `${what}: a record no uninterrupted run emits (a split connection?): ${JSON.stringify(r)}`);
+    assert.deepEqual(r, want, `${what}: uid ${r.uid} differs`);
+    seen.add(r.uid);
+  }
+  assert.equal(seen.size, ref.size, `${what}: ${ref.size - seen.size} connections lost`);
+}
+
+const LIFECYCLE_TESTDATA = new URL('../../../packages/lifecycle/testdata/', import.meta.url);
+const PACKET_TESTDATA = new URL('../../../packages/packet/testdata/', import.meta.url);
+
+test('crash anywhere, re-read from the committed offset: the same records as an uninterrupted run (real captures)', async () => {
+  const files = [
+    fileURLToPath(new URL('scenarios-loopback.pcap', LIFECYCLE_TESTDATA)),
+    fileURLToPath(new URL('http-loopback.pcap', LIFECYCLE_TESTDATA)),
+    fileURLToPath(new URL('lo-http.pcapng', PACKET_TESTDATA)),
+  ];
+  for (const file of files) {
+    for (let seed = 1; seed <= 8; seed++) {
+      const msgs = await messages(file, seed, 1 + seed * 3);
+      const opts: TrackerOptions = {};
+      const ref = uninterrupted(msgs, opts);
+      assert.ok(ref.size > 0);
+      const rnd = prng(seed * 7919);
+      for (let k = 0; k < 30; k++) {
+        const crashes = new Set<number>();
+        const n = 1 + Math.floor(rnd() * 3);
+        for (let c = 0; c < n; c++) crashes.add(1 + Math.floor(rnd() * msgs.length * 1.5));
+        const every = 1 + Math.floor(rnd() * 5);
+        sameAsUninterrupted(ref, withCrashes(msgs, opts, every, crashes), `${file} seed ${seed} crashes ${[...crashes]} every ${every}`);
+      }
+    }
+  }
+});
+
+test('continuous traffic: commits advance although a connection is always open, and every crash re-reads to the same records', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'tcplens-ps-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, 'continuous.pcap');
+  // 150 waves of 12 connections, 1 s apart: every wave lingers 5 s (and a quarter stays open until
+  // the 20 s inactivity timeout), so the table is never empty after the first packet.
+  writeSyntheticPcap(file, { waves: 150, perWave: 12, gapSec: 1 });
+  const opts: TrackerOptions = { inactivityTimeoutUs: 20e6 };
+  const msgs = await messages(file, 42, 40);
+  const ref = uninterrupted(msgs, opts);
+  assert.equal(ref.size, 150 * 12);
+
+  const plain = withCrashes(msgs, opts, 5, new Set());
+  sameAsUninterrupted(ref, plain, 'no crash');
+  const before = plain.commits.filter((c) => c.next < BASE + msgs.length - 1);
+  assert.ok(before.every((c) => c.open > 0), 'a connection is open at every commit before the end');
+  const last = before.at(-1)!;
+  assert.ok(last.committed > BASE + msgs.length / 2, `committed ${last.committed - BASE} of ${msgs.length} messages while connections were open`);
+  const maxLag = Math.max(...before.map((c) => c.next - c.committed));
+  // The pin: a connection open for up to the 20 s inactivity timeout (+ linger), at ~1 s of traffic per ~2 messages.
+  assert.ok(maxLag < msgs.length / 4, `lag at most ${maxLag} messages`);
+
+  const rnd = prng(99);
+  for (let k = 0; k < 60; k++) {
+    const crashes = new Set<number>();
+    const n = 1 + Math.floor(rnd() * 4);
+    for (let c = 0; c < n; c++) crashes.add(1 + Math.floor(rnd() * msgs.length * 1.5));
+    const run = withCrashes(msgs, opts, 1 + Math.floor(rnd() * 10), crashes);
+    sameAsUninterrupted(ref, run, `crashes ${[...crashes]}`);
+  }
 });

@@ -8,18 +8,51 @@
  * than `staleSensorUs` behind the newest one is taken as gone. When every sensor seen has ended
  * its input, every connection is emitted. Nothing here reads a wall clock.
  *
- * Safe offset: the next offset after a message at whose end the tracker held no open connection.
- * Restarting from there rebuilds exactly the state the tracker had (none), so no connection is split;
- * connections emitted before it have been handed to the writer. The service commits it once the
- * writer has flushed.
+ * Safe offset: an offset x from which a re-read by a fresh PartitionState rebuilds every
+ * connection with a packet at or after x whole, and misses none this state has not yet emitted.
+ * The ConnectionTracker hands each record over with the positions (message offset and packet
+ * index, see `position`) of its connection's first and last packet, so x is safe when
+ *   - x <= the first offset of every connection still open (lingering ones included), and
+ *   - every emitted connection with first < x <= last ("spanning" x) is carried with x: the
+ *     service commits them as the offset's metadata, and a state started at x from that commit
+ *     drops their packets (spanning.ts), instead of building fragments of them.
+ * Connections are grouped by the offset of their first packet (`groups`, in offset order); a group
+ * leaves the front once all its connections are emitted, handing over its connections that span
+ * later messages. The front group's offset (or the next offset, when no group is left) is the
+ * candidate; it becomes safeOffset when its spanning connections fit the metadata budget. Once
+ * safe, an offset stays safe. Records emitted before it have been handed to the writer; the
+ * service commits it once the writer has flushed them. See docs/architecture.md, "Exactly once".
  */
+import type { TcpPacket } from '@tcplens/packet';
 import { BatchKind, BatchReader, WireError, type Watermark, emptyWatermark, WatermarkReason } from '@tcplens/wire';
 import { ConnectionTracker, type ConnectionRecord, type TrackerOptions } from '@tcplens/lifecycle';
+import { addressBytes, encodeSpanning, SPANNING_MAX_CHARS, type Spanning } from './spanning.js';
+
+/** position = (offset - start offset) * INDEX_SPAN + packet index (a batch holds < 2^18 records). */
+const INDEX_SPAN = 2 ** 18;
 
 export interface SensorView {
   clockUs: number;
   ended: boolean;
   last: Watermark;
+}
+
+/** The connections whose first packet came in the message at `offset`. */
+interface OpenGroup {
+  offset: number;
+  /** Of them, not yet emitted. */
+  open: number;
+  /** Of those emitted, the ones whose last packet came in a later message. */
+  spans: Spanning[] | null;
+}
+
+/** A carried spanning connection: its packets up to lastPos are dropped. */
+interface Drop {
+  orig: Uint8Array;
+  origP: number;
+  resp: Uint8Array;
+  respP: number;
+  lastPos: number;
 }
 
 export type MessageOutcome = 'packets' | 'watermark' | 'empty' | 'unknown_kind' | WireError['code'];
@@ -35,16 +68,50 @@ export class PartitionState {
   safeOffset: number;
   committedOffset: number;
   packets = 0;
+  /** Groups not yet fully emitted (and the one being left), oldest first, from index `head`. */
+  private groups: OpenGroup[] = [];
+  private head = 0;
+  /** Spanning connections of the groups that left: those ending at or after `candidate`. */
+  private spans: Spanning[] = [];
+  private candidate: number;
+  /** Carried connections whose packets are still to be dropped. */
+  private drops: Drop[];
+  /** The group of the packets message being applied. */
+  private current: OpenGroup | null = null;
+  private emittedNow = 0;
+  /** Commit metadata for safeOffset: its spanning connections (spanning.ts). */
+  safeMetadata = '';
+  /** Packets dropped as the tail of a connection emitted before the start offset. */
+  droppedPackets = 0;
+  /** Candidates not taken because their spanning connections did not fit the metadata budget. */
+  tooManySpanning = 0;
 
   constructor(
     readonly partition: number,
-    startOffset: number,
+    readonly startOffset: number,
     private readonly opts: TrackerOptions & { staleSensorUs: number },
     private readonly emit: (r: ConnectionRecord) => void,
+    /** Spanning connections committed with startOffset (decodeSpanning of the commit metadata). */
+    carried: readonly Spanning[] = [],
   ) {
     this.nextOffset = startOffset;
     this.safeOffset = startOffset;
     this.committedOffset = startOffset;
+    this.candidate = startOffset;
+    this.spans = carried.filter((c) => c.lastOffset >= startOffset);
+    this.safeMetadata = encodeSpanning(this.spans);
+    this.drops = this.spans.map((c) => ({
+      orig: addressBytes(c.origH), origP: c.origP, resp: addressBytes(c.respH), respP: c.respP,
+      lastPos: this.pos(c.lastOffset, c.lastIndex),
+    }));
+  }
+
+  private pos(offset: number, index: number): number {
+    return (offset - this.startOffset) * INDEX_SPAN + index;
+  }
+
+  private offsetOf(pos: number): number {
+    return this.startOffset + Math.floor(pos / INDEX_SPAN);
   }
 
   get openConnections(): number {
@@ -56,15 +123,89 @@ export class PartitionState {
     return this.advancedUs;
   }
 
+  /** Offset of the first packet of the oldest connection still open (null: none open). */
+  get oldestOpenOffset(): number | null {
+    for (let i = this.head; i < this.groups.length; i++) if (this.groups[i]!.open > 0) return this.groups[i]!.offset;
+    return null;
+  }
+
   /** Applies one message; a malformed one changes nothing but the offsets and is reported. */
   handle(value: Buffer | null, offset: number): { outcome: MessageOutcome; error?: WireError } {
     this.nextOffset = offset + 1;
-    const r = this.apply(value);
-    if (this.openConnections === 0) this.safeOffset = offset + 1;
+    const r = this.apply(value, offset);
+    this.advanceSafe();
     return r;
   }
 
-  private apply(value: Buffer | null): { outcome: MessageOutcome; error?: WireError } {
+  /** Each record with its connection's first and last packet positions (ConnectionTracker.position). */
+  private readonly emitted = (r: ConnectionRecord, first: number, last: number): void => {
+    this.emittedNow++;
+    const firstOffset = this.offsetOf(first);
+    let g = this.current;
+    if (g === null || g.offset !== firstOffset) g = this.group(firstOffset);
+    g.open--;
+    const lastOffset = this.offsetOf(last);
+    if (lastOffset > firstOffset) {
+      (g.spans ??= []).push({ origH: r.orig_h, origP: r.orig_p, respH: r.resp_h, respP: r.resp_p, lastOffset, lastIndex: last - this.pos(lastOffset, 0) });
+    }
+    this.emit(r);
+  };
+
+  /** The group of connections first seen at `offset` (binary search; it exists while one is open). */
+  private group(offset: number): OpenGroup {
+    const gs = this.groups;
+    let lo = this.head;
+    let hi = gs.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const o = gs[mid]!.offset;
+      if (o === offset) return gs[mid]!;
+      if (o < offset) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    // An invariant, not input: every connection the tracker emits was opened by a message here.
+    throw new Error(`partition ${this.partition}: a connection first seen at offset ${offset} has no group`);
+  }
+
+  /** Pops fully emitted groups and moves safeOffset to the latest candidate proven safe. */
+  private advanceSafe(): void {
+    const gs = this.groups;
+    for (;;) {
+      const front = this.head < gs.length ? gs[this.head]! : null;
+      this.consider(front === null ? this.nextOffset : front.offset);
+      if (front === null || front.open > 0) break;
+      if (front.spans !== null) for (const c of front.spans) this.spans.push(c);
+      this.head++;
+    }
+    if (this.head > 1024 && this.head * 2 > gs.length) {
+      this.groups = gs.slice(this.head);
+      this.head = 0;
+    }
+  }
+
+  /** x is safe if the connections spanning it fit the commit metadata. */
+  private consider(x: number): void {
+    if (x <= this.safeOffset && x === this.candidate) return;
+    if (x > this.candidate || this.spans.some((c) => c.lastOffset < x)) {
+      this.candidate = x;
+      this.spans = this.spans.filter((c) => c.lastOffset >= x);
+    }
+    if (x <= this.safeOffset) return;
+    if (this.spans.length === 0) {
+      this.safeOffset = x;
+      this.safeMetadata = '';
+      return;
+    }
+    const meta = encodeSpanning(this.spans);
+    if (meta.length > SPANNING_MAX_CHARS) {
+      this.tooManySpanning++;
+      return;
+    }
+    this.safeOffset = x;
+    this.safeMetadata = meta;
+  }
+
+  private apply(value: Buffer | null, offset: number): { outcome: MessageOutcome; error?: WireError } {
     if (value === null || value.length === 0) return { outcome: 'empty' };
     const b = this.reader;
     try {
@@ -81,10 +222,24 @@ export class PartitionState {
       // multiSensor from the first packet: a connection that starts before another sensor's first
       // batch reached this partition must still recognise that sensor's copies (seen: every early
       // connection of the three-host test stored once per sensor without it).
-      const t = (this.tracker ??= new ConnectionTracker({ ...this.opts, sensorId: name, multiSensor: true }, this.emit));
+      const t = (this.tracker ??= new ConnectionTracker({ ...this.opts, sensorId: name, multiSensor: true }, this.emitted));
       const s = t.sensorIndex(name);
+      const g: OpenGroup = { offset, open: 0, spans: null };
+      this.current = g;
+      this.emittedNow = 0;
+      const before = t.openConnections;
+      const base = this.pos(offset, 0);
       const cursor = b.packets();
-      while (cursor.next()) t.process(cursor, s);
+      if (this.drops.length > 0) this.drops = this.drops.filter((d) => d.lastPos >= base);
+      for (let i = 0; cursor.next(); i++) {
+        t.position = base + i;
+        if (this.drops.length > 0 && this.carriedTail(cursor, base + i)) continue;
+        t.process(cursor, s);
+      }
+      this.current = null;
+      // Opened here = growth of the table + everything emitted meanwhile (each emitted one was open).
+      g.open += t.openConnections - before + this.emittedNow;
+      if (g.open > 0) this.groups.push(g);
       this.packets += b.count;
       return { outcome: 'packets' };
     }
@@ -98,6 +253,19 @@ export class PartitionState {
       return { outcome: 'watermark' };
     }
     return { outcome: 'unknown_kind' };
+  }
+
+  /** Whether p is a packet of a carried connection (emitted before the start offset). */
+  private carriedTail(p: TcpPacket, pos: number): boolean {
+    for (const d of this.drops) {
+      if (pos > d.lastPos) continue;
+      const fwd = p.srcPort === d.origP && p.dstPort === d.respP && sameBytes(p.src, d.orig) && sameBytes(p.dst, d.resp);
+      if (fwd || (p.srcPort === d.respP && p.dstPort === d.origP && sameBytes(p.src, d.resp) && sameBytes(p.dst, d.orig))) {
+        this.droppedPackets++;
+        return true;
+      }
+    }
+    return false;
   }
 
   private sensor(name: string): SensorView {
@@ -131,4 +299,9 @@ export class PartitionState {
       this.tracker?.advance(min);
     }
   }
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  for (let i = 0; i < 16; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
