@@ -5,12 +5,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readCaptureFile } from '@tcplens/packet';
 import type { ConnectionRecord, TrackerOptions } from '@tcplens/lifecycle';
 import { BatchBuilder, encodeWatermark, emptyWatermark, WatermarkReason } from '@tcplens/wire';
 import { PartitionState } from './partition-state.js';
 import { writeSyntheticPcap } from './test-pcap.js';
 import { decodeSpanning } from './spanning.js';
+import { captureMessages, prng } from './test-messages.js';
 
 const SYN = 0x02, ACK = 0x10, FIN = 0x01;
 const A = Uint8Array.from([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 10, 0, 0, 1]);
@@ -197,53 +197,6 @@ test('a long-lived connection pins the safe offset at its first packet (inherent
 // the committed offset, plus what was stored before the crash, gives exactly the records of an
 // uninterrupted run (same uids, every field equal), and nothing else.
 
-/** A small deterministic PRNG (mulberry32). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/**
- * The capture as one sensor's messages: packet batches of random size (1..maxBatch), heartbeat
- * watermarks between them at random (clock: 1 µs before the earliest packet still to come, so the
- * promise holds even for out-of-order captures), end of input at the end.
- */
-async function messages(file: string, seed: number, maxBatch: number): Promise<Buffer[]> {
-  const times: number[] = [];
-  await readCaptureFile(file, (p) => void times.push(p.tsSec * 1e6 + Math.floor(p.tsNsec / 1000)));
-  const suffixMin = new Array<number>(times.length + 1).fill(Infinity);
-  for (let i = times.length - 1; i >= 0; i--) suffixMin[i] = Math.min(times[i]!, suffixMin[i + 1]!);
-  const rnd = prng(seed);
-  const out: Buffer[] = [];
-  const b = new BatchBuilder('s1', maxBatch);
-  let i = 0;
-  let size = 1 + Math.floor(rnd() * maxBatch);
-  const seal = (): void => {
-    out.push(Buffer.from(b.finish()));
-    b.reset();
-    size = 1 + Math.floor(rnd() * maxBatch);
-    if (rnd() < 0.5 && suffixMin[i]! < Infinity) out.push(wmAt('s1', suffixMin[i]! - 1, WatermarkReason.heartbeat));
-  };
-  await readCaptureFile(file, (p) => {
-    assert.ok(b.append(p));
-    i++;
-    if (b.size >= size) seal();
-  });
-  if (b.size > 0) seal();
-  out.push(wmAt('s1', Math.max(...times.slice(-100)), WatermarkReason.end_of_input));
-  return out;
-}
-
-function wmAt(sensor: string, us: number, reason: number): Buffer {
-  return Buffer.from(encodeWatermark(sensor, { ...emptyWatermark(), clockSec: Math.floor(us / 1e6), clockNsec: (us % 1e6) * 1000, reason }));
-}
-
 const BASE = 1000; // the topic offset of the first message
 
 /** Every record of an uninterrupted run, by uid (uids are unique). */
@@ -326,7 +279,7 @@ test('crash anywhere, re-read from the committed offset: the same records as an 
   ];
   for (const file of files) {
     for (let seed = 1; seed <= 8; seed++) {
-      const msgs = await messages(file, seed, 1 + seed * 3);
+      const msgs = await captureMessages(file, seed, 1 + seed * 3);
       const opts: TrackerOptions = {};
       const ref = uninterrupted(msgs, opts);
       assert.ok(ref.size > 0);
@@ -350,7 +303,7 @@ test('continuous traffic: commits advance although a connection is always open, 
   // the 20 s inactivity timeout), so the table is never empty after the first packet.
   writeSyntheticPcap(file, { waves: 150, perWave: 12, gapSec: 1 });
   const opts: TrackerOptions = { inactivityTimeoutUs: 20e6 };
-  const msgs = await messages(file, 42, 40);
+  const msgs = await captureMessages(file, 42, 40);
   const ref = uninterrupted(msgs, opts);
   assert.equal(ref.size, 150 * 12);
 
