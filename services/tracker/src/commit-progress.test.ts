@@ -18,7 +18,7 @@ import type { ConnectionRecord } from '@tcplens/lifecycle';
 import { openStore, type Store } from '@tcplens/store';
 import { PartitionState } from './partition-state.js';
 import { TrackerService } from './tracker-service.js';
-import { decodeSpanning } from './spanning.js';
+import { decodeCommitPoint } from './spanning.js';
 import { captureMessages } from './test-messages.js';
 import { writeSyntheticPcap } from './test-pcap.js';
 import { COMPARED, TRACKER_BIN, pick, uniqueTopic, waitFor } from './test-support.js';
@@ -98,7 +98,7 @@ test('continuous traffic, connections always open: the committed offset advances
   const exp = await continuous('live', 800);
   assert.ok(exp.open > 0, 'connections are open at the end');
   assert.ok(exp.safe > exp.msgs.length * 0.6, `offline safe offset ${exp.safe} of ${exp.msgs.length}`);
-  t.diagnostic(`${exp.msgs.length} messages, ${exp.records.size} records, ${exp.open} connections open at the end; safe offset ${exp.safe}, carrying ${decodeSpanning(exp.metadata).length}`);
+  t.diagnostic(`${exp.msgs.length} messages, ${exp.records.size} records, ${exp.open} connections open at the end; safe offset ${exp.safe}, carrying ${decodeCommitPoint(exp.metadata).spanning.length}`);
   const kafka = createKafka({ brokers, clientId: 'test-commit-progress' });
   const topic = uniqueTopic('commit-progress');
   const group = `${topic}-g`;
@@ -117,7 +117,7 @@ test('continuous traffic, connections always open: the committed offset advances
     return svc.partitions()[0]?.next === exp.msgs.length && last.offset >= exp.safe;
   }, 90_000).catch((e: Error) => assert.fail(`${e.message}; last committed ${JSON.stringify(last).slice(0, 300)}, partitions ${JSON.stringify(svc.partitions())}`));
   assert.equal(last.offset, exp.safe, 'never past the safe offset');
-  assert.deepEqual(decodeSpanning(last.metadata), decodeSpanning(exp.metadata));
+  assert.deepEqual(decodeCommitPoint(last.metadata), decodeCommitPoint(exp.metadata));
   assert.equal(svc.openConnections, exp.open);
   await svc.commitNow(); // writes what the last messages emitted
   const got = await stored(store);
@@ -155,16 +155,16 @@ test('SIGKILL after a commit that carries spanning connections, restart: every r
   let atKill = { offset: -1, metadata: '' };
   await waitFor('a commit carrying spanning connections', async () => {
     const c = await committed(kafka, group, topic);
-    if (c.offset <= 0 || c.metadata === '') return false;
+    if (c.offset <= 0 || decodeCommitPoint(c.metadata).spanning.length === 0) return false;
     first.proc.kill('SIGKILL');
     atKill = c;
     return true;
   }, 90_000).catch((e: Error) => assert.fail(`${e.message}; tracker output ${first.output()}`));
   assert.equal(await first.exited, null, 'killed by a signal');
   assert.ok(atKill.offset < exp.safe, `killed mid-stream (committed ${atKill.offset} of ${exp.safe})`);
-  assert.ok(decodeSpanning(atKill.metadata).length > 0);
+  assert.ok(decodeCommitPoint(atKill.metadata).spanning.length > 0);
 
-  t.diagnostic(`${exp.msgs.length} messages; killed after a commit at ${atKill.offset} carrying ${decodeSpanning(atKill.metadata).length} connections; final safe offset ${exp.safe}, ${exp.open} open`);
+  t.diagnostic(`${exp.msgs.length} messages; killed after a commit at ${atKill.offset} carrying ${decodeCommitPoint(atKill.metadata).spanning.length} connections; final safe offset ${exp.safe}, ${exp.open} open`);
   let dropped = -1;
   const second = startTracker(args);
   t.after(() => second.proc.kill('SIGKILL'));

@@ -9,8 +9,8 @@ import type { ConnectionRecord, TrackerOptions } from '@tcplens/lifecycle';
 import { BatchBuilder, encodeWatermark, emptyWatermark, WatermarkReason } from '@tcplens/wire';
 import { PartitionState } from './partition-state.js';
 import { writeSyntheticPcap } from './test-pcap.js';
-import { decodeSpanning } from './spanning.js';
-import { captureMessages, prng } from './test-messages.js';
+import { decodeCommitPoint } from './spanning.js';
+import { captureMessages, prng, twoSensorMessages } from './test-messages.js';
 
 const SYN = 0x02, ACK = 0x10, FIN = 0x01;
 const A = Uint8Array.from([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 10, 0, 0, 1]);
@@ -127,11 +127,11 @@ test('a connection whose packets span messages is carried with an offset inside 
   st.handle(wm('s1', 5_000_400), 103); // A emitted (closed at 400 µs, 5 s linger), B not
   assert.deepEqual(out.map((r) => r.orig_p), [1000]);
   assert.equal(st.safeOffset, 101, 'B (first at 101) is open; A spans 101');
-  assert.deepEqual(decodeSpanning(st.safeMetadata), [{ origH: '10.0.0.1', origP: 1000, respH: '10.0.0.2', respP: 80, lastOffset: 102, lastIndex: 3 }]);
+  assert.deepEqual(decodeCommitPoint(st.safeMetadata).spanning, [{ origH: '10.0.0.1', origP: 1000, respH: '10.0.0.2', respP: 80, lastOffset: 102, lastIndex: 3 }]);
 
   // A re-read from 101 with that commit: B whole, no fragment of A.
   const again: ConnectionRecord[] = [];
-  const re = new PartitionState(3, 101, { staleSensorUs: 60e6 }, (r) => again.push(r), decodeSpanning(st.safeMetadata));
+  const re = new PartitionState(3, 101, { staleSensorUs: 60e6 }, (r) => again.push(r), decodeCommitPoint(st.safeMetadata));
   re.handle(batch('s1', b.slice(0, 3)), 101);
   re.handle(batch('s1', a.slice(2)), 102);
   re.handle(wm('s1', 5_000_400), 103);
@@ -140,7 +140,7 @@ test('a connection whose packets span messages is carried with an offset inside 
   re.handle(wm('s1', 1_000, WatermarkReason.end_of_input), 104);
   assert.deepEqual(again, out.slice(1));
   assert.equal(st.safeOffset, 105);
-  assert.equal(st.safeMetadata, '');
+  assert.deepEqual(decodeCommitPoint(st.safeMetadata), { spanning: [], sensors: [{ name: 's1', clockUs: T0 * 1e6 + 5_000_400, ended: true }], eventTimeUs: T0 * 1e6 + 5_000_400 });
 
   // Without the carried list the same re-read would build a fragment of A.
   const naive: ConnectionRecord[] = [];
@@ -153,12 +153,18 @@ test('a connection whose packets span messages is carried with an offset inside 
 });
 
 test('commit metadata that is not ours is rejected with a clear error', () => {
-  assert.deepEqual(decodeSpanning(''), []);
-  assert.deepEqual(decodeSpanning(null), []);
-  assert.throws(() => decodeSpanning('{"x":1}'), /not tcplens commit metadata/);
-  assert.throws(() => decodeSpanning('tcplens-spanning/1 [["10.0.0.1",70000,"10.0.0.2",80,1,0]]'), /bad port/);
-  assert.throws(() => decodeSpanning('tcplens-spanning/1 [["10.0.0.300",1,"10.0.0.2",80,1,0]]'), /bad/);
-  assert.deepEqual(decodeSpanning('tcplens-spanning/1 [["2001:db8::1",1,"::ffff:a00:1",80,1,0]]').length, 1);
+  const empty = { spanning: [], sensors: [], eventTimeUs: 0 };
+  assert.deepEqual(decodeCommitPoint(''), empty);
+  assert.deepEqual(decodeCommitPoint(null), empty);
+  const ok = (c: string, sensors = '[["s1",5,0]]'): string => `tcplens-commit/1 {"c":${c},"s":${sensors},"t":3}`;
+  assert.throws(() => decodeCommitPoint('{"x":1}'), /not tcplens commit metadata/);
+  assert.throws(() => decodeCommitPoint('tcplens-commit/1 [1]'), /not \{c, s, t\}/);
+  assert.throws(() => decodeCommitPoint(ok('[["10.0.0.1",70000,"10.0.0.2",80,1,0]]')), /bad port/);
+  assert.throws(() => decodeCommitPoint(ok('[["10.0.0.300",1,"10.0.0.2",80,1,0]]')), /bad/);
+  assert.throws(() => decodeCommitPoint(ok('[]', '[["s1",-5,0]]')), /bad sensor clock/);
+  const c = decodeCommitPoint(ok('[["2001:db8::1",1,"::ffff:a00:1",80,1,0]]'));
+  assert.equal(c.spanning.length, 1);
+  assert.deepEqual(c.sensors, [{ name: 's1', clockUs: 5, ended: false }]);
 });
 
 test('under continuous traffic (always >= 1 open connection) the safe offset keeps up: it trails the oldest open connection only', () => {
@@ -231,7 +237,7 @@ function withCrashes(msgs: Buffer[], opts: TrackerOptions, every: number, crashA
   let step = 0;
   for (;;) {
     let pending: ConnectionRecord[] = [];
-    const st = new PartitionState(0, committed, { ...opts, staleSensorUs: 60e6 }, (r) => void pending.push(r), decodeSpanning(metadata));
+    const st = new PartitionState(0, committed, { ...opts, staleSensorUs: 60e6 }, (r) => void pending.push(r), decodeCommitPoint(metadata));
     let crashed = false;
     for (let o = committed; o < BASE + msgs.length; o++) {
       st.handle(msgs[o - BASE]!, o);
@@ -324,5 +330,35 @@ test('continuous traffic: commits advance although a connection is always open, 
     for (let c = 0; c < n; c++) crashes.add(1 + Math.floor(rnd() * msgs.length * 1.5));
     const run = withCrashes(msgs, opts, 1 + Math.floor(rnd() * 10), crashes);
     sameAsUninterrupted(ref, run, `crashes ${[...crashes]}`);
+  }
+});
+
+test('two sensors, one lagging the other: crash anywhere, the re-read gives the same records (sensor views carried with the offset)', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'tcplens-ps2-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const synthetic = join(dir, 'continuous.pcap');
+  writeSyntheticPcap(synthetic, { waves: 60, perWave: 12, gapSec: 1 });
+  // [capture, options, how many of s1's batches s2 may lag]: on the synthetic traffic (a wave a
+  // second, ~6 batches each) s2 lags up to ~8 s, more than the 5 s linger: a state that did not
+  // know s2 (and its clock) after a restart would expire connections before s2's copies arrive.
+  const cases: [string, TrackerOptions, number][] = [
+    [fileURLToPath(new URL('scenarios-loopback.pcap', LIFECYCLE_TESTDATA)), {}, 4],
+    [fileURLToPath(new URL('lo-http.pcapng', PACKET_TESTDATA)), {}, 4],
+    [synthetic, { inactivityTimeoutUs: 20e6 }, 50],
+  ];
+  for (const [file, opts, lag] of cases) {
+    for (let seed = 1; seed <= 4; seed++) {
+      const msgs = await twoSensorMessages(file, seed, 2 + seed * 5, lag);
+      const ref = uninterrupted(msgs, opts);
+      assert.ok([...ref.values()].some((r) => r.sensors.length === 2), 'connections seen by both sensors');
+      const rnd = prng(seed * 31);
+      for (let k = 0; k < 25; k++) {
+        const crashes = new Set<number>();
+        const n = 1 + Math.floor(rnd() * 3);
+        for (let c = 0; c < n; c++) crashes.add(1 + Math.floor(rnd() * msgs.length * 1.5));
+        const every = 1 + Math.floor(rnd() * 5);
+        sameAsUninterrupted(ref, withCrashes(msgs, opts, every, crashes), `${file} seed ${seed} crashes ${[...crashes]} every ${every}`);
+      }
+    }
   }
 });

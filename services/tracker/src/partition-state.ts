@@ -15,7 +15,10 @@
  *   - x <= the first offset of every connection still open (lingering ones included), and
  *   - every emitted connection with first < x <= last ("spanning" x) is carried with x: the
  *     service commits them as the offset's metadata, and a state started at x from that commit
- *     drops their packets (spanning.ts), instead of building fragments of them.
+ *     drops their packets (spanning.ts), instead of building fragments of them;
+ *   - the sensors' views and the event time as of x go with it (a log of their changes since the
+ *     candidate is replayed up to each new candidate), so the restarted state's event time is the
+ *     same at every message as this one's.
  * Connections are grouped by the offset of their first packet (`groups`, in offset order); a group
  * leaves the front once all its connections are emitted, handing over its connections that span
  * later messages. The front group's offset (or the next offset, when no group is left) is the
@@ -26,7 +29,7 @@
 import type { TcpPacket } from '@tcplens/packet';
 import { BatchKind, BatchReader, WireError, type Watermark, emptyWatermark, WatermarkReason } from '@tcplens/wire';
 import { ConnectionTracker, type ConnectionRecord, type TrackerOptions } from '@tcplens/lifecycle';
-import { addressBytes, encodeSpanning, SPANNING_MAX_CHARS, type Spanning } from './spanning.js';
+import { addressBytes, EMPTY_COMMIT_POINT, encodeCommitPoint, SPANNING_MAX_CHARS, type CommitPoint, type Spanning } from './spanning.js';
 
 /** position = (offset - start offset) * INDEX_SPAN + packet index (a batch holds < 2^18 records). */
 const INDEX_SPAN = 2 ** 18;
@@ -44,6 +47,15 @@ interface OpenGroup {
   open: number;
   /** Of those emitted, the ones whose last packet came in a later message. */
   spans: Spanning[] | null;
+}
+
+/** A sensor view (and the event time) after the message at `offset` changed it. */
+interface ViewChange {
+  offset: number;
+  name: string;
+  clockUs: number;
+  ended: boolean;
+  eventTimeUs: number;
 }
 
 /** A carried spanning connection: its packets up to lastPos are dropped. */
@@ -79,7 +91,12 @@ export class PartitionState {
   /** The group of the packets message being applied. */
   private current: OpenGroup | null = null;
   private emittedNow = 0;
-  /** Commit metadata for safeOffset: its spanning connections (spanning.ts). */
+  /** Sensor views and event time as of `candidate`, and their changes since (oldest first, from viewHead). */
+  private readonly viewsAtCandidate = new Map<string, { clockUs: number; ended: boolean }>();
+  private eventTimeAtCandidate: number;
+  private viewLog: ViewChange[] = [];
+  private viewHead = 0;
+  /** Commit metadata for safeOffset: its spanning connections, sensor views, event time (spanning.ts). */
   safeMetadata = '';
   /** Packets dropped as the tail of a connection emitted before the start offset. */
   droppedPackets = 0;
@@ -91,15 +108,20 @@ export class PartitionState {
     readonly startOffset: number,
     private readonly opts: TrackerOptions & { staleSensorUs: number },
     private readonly emit: (r: ConnectionRecord) => void,
-    /** Spanning connections committed with startOffset (decodeSpanning of the commit metadata). */
-    carried: readonly Spanning[] = [],
+    /** What the commit of startOffset carries (decodeCommitPoint of its metadata). */
+    carried: CommitPoint = EMPTY_COMMIT_POINT,
   ) {
     this.nextOffset = startOffset;
     this.safeOffset = startOffset;
     this.committedOffset = startOffset;
     this.candidate = startOffset;
-    this.spans = carried.filter((c) => c.lastOffset >= startOffset);
-    this.safeMetadata = encodeSpanning(this.spans);
+    this.spans = carried.spanning.filter((c) => c.lastOffset >= startOffset);
+    for (const v of carried.sensors) {
+      this.sensors.set(v.name, { clockUs: v.clockUs, ended: v.ended, last: emptyWatermark() });
+      this.viewsAtCandidate.set(v.name, { clockUs: v.clockUs, ended: v.ended });
+    }
+    this.advancedUs = this.eventTimeAtCandidate = carried.eventTimeUs;
+    this.safeMetadata = this.commitText();
     this.drops = this.spans.map((c) => ({
       orig: addressBytes(c.origH), origP: c.origP, resp: addressBytes(c.respH), respP: c.respP,
       lastPos: this.pos(c.lastOffset, c.lastIndex),
@@ -183,26 +205,44 @@ export class PartitionState {
     }
   }
 
-  /** x is safe if the connections spanning it fit the commit metadata. */
+  /** x is safe if what it must carry fits the commit metadata. */
   private consider(x: number): void {
-    if (x <= this.safeOffset && x === this.candidate) return;
-    if (x > this.candidate || this.spans.some((c) => c.lastOffset < x)) {
+    if (x > this.candidate) {
       this.candidate = x;
+      this.spans = this.spans.filter((c) => c.lastOffset >= x);
+      const log = this.viewLog;
+      for (; this.viewHead < log.length && log[this.viewHead]!.offset < x; this.viewHead++) {
+        const c = log[this.viewHead]!;
+        this.viewsAtCandidate.set(c.name, { clockUs: c.clockUs, ended: c.ended });
+        this.eventTimeAtCandidate = c.eventTimeUs;
+      }
+      if (this.viewHead > 1024 && this.viewHead * 2 > log.length) {
+        this.viewLog = log.slice(this.viewHead);
+        this.viewHead = 0;
+      }
+    } else if (this.spans.some((c) => c.lastOffset < x)) {
       this.spans = this.spans.filter((c) => c.lastOffset >= x);
     }
     if (x <= this.safeOffset) return;
-    if (this.spans.length === 0) {
-      this.safeOffset = x;
-      this.safeMetadata = '';
-      return;
-    }
-    const meta = encodeSpanning(this.spans);
+    const meta = this.commitText();
     if (meta.length > SPANNING_MAX_CHARS) {
       this.tooManySpanning++;
       return;
     }
     this.safeOffset = x;
     this.safeMetadata = meta;
+  }
+
+  private commitText(): string {
+    return encodeCommitPoint({
+      spanning: this.spans,
+      sensors: [...this.viewsAtCandidate].map(([name, v]) => ({ name, clockUs: v.clockUs, ended: v.ended })),
+      eventTimeUs: this.eventTimeAtCandidate,
+    });
+  }
+
+  private logView(offset: number, name: string, v: SensorView): void {
+    this.viewLog.push({ offset, name, clockUs: v.clockUs, ended: v.ended, eventTimeUs: this.advancedUs });
   }
 
   private apply(value: Buffer | null, offset: number): { outcome: MessageOutcome; error?: WireError } {
@@ -216,8 +256,11 @@ export class PartitionState {
     }
     if (b.kind === BatchKind.packets) {
       const name = b.sensorId;
+      const known = this.sensors.has(name);
       const view = this.sensor(name);
+      const changed = !known || view.ended;
       view.ended = false;
+      if (changed) this.logView(offset, name, view);
       // The first sensor becomes sensor 0, as in `tcplens analyze` (one sensor: identical records).
       // multiSensor from the first packet: a connection that starts before another sensor's first
       // batch reached this partition must still recognise that sensor's copies (seen: every early
@@ -250,6 +293,7 @@ export class PartitionState {
       if (us > view.clockUs) view.clockUs = us;
       view.ended = view.last.reason === WatermarkReason.end_of_input;
       this.onWatermark();
+      this.logView(offset, b.sensorId, view);
       return { outcome: 'watermark' };
     }
     return { outcome: 'unknown_kind' };

@@ -1,16 +1,21 @@
 /**
- * Connections that span a commit point: emitted (and stored) before the offset is committed, but
- * with packets in messages at or after it. A re-read from that offset would see only the tail of
- * such a connection and build a fragment of it; the committed offset therefore carries them, in
- * Kafka's commit metadata, and the re-reading PartitionState drops their packets: the packets of
- * that connection (its address/port pair, either direction) up to the position of its last packet.
+ * What a committed offset carries in Kafka's commit metadata, so that a PartitionState started
+ * there behaves from its first message exactly as the state that committed it did:
  *
- * Metadata text: `tcplens-spanning/1 ` followed by JSON
- * `[[orig_h, orig_p, resp_h, resp_p, lastOffset, lastIndex], ...]`, where lastOffset/lastIndex name
- * the message and the packet within it of the connection's last packet.
+ * - spanning connections: emitted (and stored) before the offset is committed, but with packets in
+ *   messages at or after it. A re-read from that offset would see only the tail of such a
+ *   connection and build a fragment of it; the re-reading state drops their packets instead: the
+ *   packets of that address/port pair (either direction) up to the position of its last packet;
+ * - the sensors' views (clock, ended) and the event time as they were at that offset, so event
+ *   time, staleness and end of input are decided as before (a sensor that holds event time back
+ *   is known before its next watermark).
+ *
+ * Text: `tcplens-commit/1 ` followed by JSON `{"c":[[orig_h, orig_p, resp_h, resp_p, lastOffset,
+ * lastIndex], ...], "s":[[sensor, clockUs, ended 0|1], ...], "t":eventTimeUs}`, where
+ * lastOffset/lastIndex name the message, and the packet within it, of the connection's last packet.
  */
 
-export const SPANNING_PREFIX = 'tcplens-spanning/1 ';
+export const COMMIT_PREFIX = 'tcplens-commit/1 ';
 /** Kafka's offset.metadata.max.bytes defaults to 4096; stay well below. */
 export const SPANNING_MAX_CHARS = 3500;
 
@@ -24,17 +29,49 @@ export interface Spanning {
   lastIndex: number;
 }
 
-export function encodeSpanning(list: readonly Spanning[]): string {
-  if (list.length === 0) return '';
-  return SPANNING_PREFIX + JSON.stringify(list.map((s) => [s.origH, s.origP, s.respH, s.respP, s.lastOffset, s.lastIndex]));
+export interface CarriedSensor {
+  name: string;
+  clockUs: number;
+  ended: boolean;
 }
 
-/** Parses commit metadata; '' or null is no spanning connection; anything else malformed throws. */
-export function decodeSpanning(text: string | null | undefined): Spanning[] {
-  if (text === null || text === undefined || text === '') return [];
-  if (!text.startsWith(SPANNING_PREFIX)) throw new Error('not tcplens commit metadata');
-  const raw: unknown = JSON.parse(text.slice(SPANNING_PREFIX.length));
-  if (!Array.isArray(raw)) throw new Error('commit metadata is not a list');
+export interface CommitPoint {
+  spanning: Spanning[];
+  sensors: CarriedSensor[];
+  eventTimeUs: number;
+}
+
+export const EMPTY_COMMIT_POINT: CommitPoint = Object.freeze({ spanning: [], sensors: [], eventTimeUs: 0 }) as CommitPoint;
+
+export function encodeCommitPoint(c: CommitPoint): string {
+  if (c.spanning.length === 0 && c.sensors.length === 0) return '';
+  return COMMIT_PREFIX + JSON.stringify({
+    c: c.spanning.map((s) => [s.origH, s.origP, s.respH, s.respP, s.lastOffset, s.lastIndex]),
+    s: c.sensors.map((v) => [v.name, v.clockUs, v.ended ? 1 : 0]),
+    t: c.eventTimeUs,
+  });
+}
+
+/** Parses commit metadata; '' or null is an empty commit point; anything else malformed throws. */
+export function decodeCommitPoint(text: string | null | undefined): CommitPoint {
+  if (text === null || text === undefined || text === '') return { spanning: [], sensors: [], eventTimeUs: 0 };
+  if (!text.startsWith(COMMIT_PREFIX)) throw new Error('not tcplens commit metadata');
+  const raw = JSON.parse(text.slice(COMMIT_PREFIX.length)) as { c?: unknown; s?: unknown; t?: unknown } | null;
+  if (raw === null || typeof raw !== 'object' || !Array.isArray(raw.c) || !Array.isArray(raw.s)) throw new Error('commit metadata is not {c, s, t}');
+  const eventTimeUs = raw.t;
+  if (typeof eventTimeUs !== 'number' || !Number.isSafeInteger(eventTimeUs) || eventTimeUs < 0) throw new Error(`bad event time ${String(eventTimeUs)}`);
+  const sensors = raw.s.map((e: unknown): CarriedSensor => {
+    if (!Array.isArray(e) || e.length !== 3) throw new Error('commit metadata sensor is not a 3-tuple');
+    const [name, clockUs, ended] = e as unknown[];
+    if (typeof name !== 'string') throw new Error('bad sensor name');
+    if (typeof clockUs !== 'number' || !Number.isSafeInteger(clockUs) || clockUs < 0) throw new Error(`bad sensor clock ${String(clockUs)}`);
+    if (ended !== 0 && ended !== 1) throw new Error(`bad sensor ended flag ${String(ended)}`);
+    return { name, clockUs, ended: ended === 1 };
+  });
+  return { spanning: decodeSpanning(raw.c), sensors, eventTimeUs };
+}
+
+function decodeSpanning(raw: unknown[]): Spanning[] {
   return raw.map((e: unknown) => {
     if (!Array.isArray(e) || e.length !== 6) throw new Error('commit metadata entry is not a 6-tuple');
     const [origH, origP, respH, respP, lastOffset, lastIndex] = e as unknown[];

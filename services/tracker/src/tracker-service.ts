@@ -14,7 +14,7 @@ import type { Store, Writer } from '@tcplens/store';
 import type { Sample } from '@tcplens/service';
 import { PartitionState } from './partition-state.js';
 import { RateLimitedLog } from './rate-limited-log.js';
-import { decodeSpanning, type Spanning } from './spanning.js';
+import { decodeCommitPoint, EMPTY_COMMIT_POINT, type CommitPoint } from './spanning.js';
 
 export interface ServiceLogger {
   info(obj: object, msg: string): void;
@@ -128,7 +128,7 @@ export class TrackerService {
       const marks: [PartitionState, number][] = [];
       for (const s of this.states.values()) {
         if (s.safeOffset > s.committedOffset) {
-          // The offset and the connections spanning it, taken together (spanning.ts).
+          // The offset and what it carries (spanning connections, sensor views), taken together (spanning.ts).
           offsets.push({ topic: this.cfg.topic, partition: s.partition, offset: String(s.safeOffset), metadata: s.safeMetadata });
           marks.push([s, s.safeOffset]);
         }
@@ -220,21 +220,21 @@ export class TrackerService {
    * if it delivers from earlier (a commit of ours landed after the seek), the messages before the
    * committed offset are skipped: everything they produced is stored.
    */
-  private async startingPoint(partition: number, firstOffset: number): Promise<{ start: number; carried: Spanning[] }> {
+  private async startingPoint(partition: number, firstOffset: number): Promise<{ start: number; carried: CommitPoint }> {
     const all = await this.admin!.fetchOffsets(this.cfg.groupId, this.cfg.topic);
     const c = all.find((x) => x.partition === partition);
     const committed = c === undefined ? -1 : Number(c.offset);
-    if (committed < 0) return { start: firstOffset, carried: [] };
+    if (committed < 0) return { start: firstOffset, carried: EMPTY_COMMIT_POINT };
     if (committed < firstOffset) {
       this.log.warn({ partition, committed, first: firstOffset }, 'partition starts after its committed offset (retention?); rebuilding from what is there');
-      return { start: firstOffset, carried: [] };
+      return { start: firstOffset, carried: EMPTY_COMMIT_POINT };
     }
     try {
-      return { start: committed, carried: decodeSpanning(c!.metadata) };
+      return { start: committed, carried: decodeCommitPoint(c!.metadata) };
     } catch (err) {
       this.stats.foreignMetadata++;
       this.log.warn({ partition, committed, err: (err as Error).message }, 'ignoring commit metadata that is not a tracker\'s');
-      return { start: committed, carried: [] };
+      return { start: committed, carried: EMPTY_COMMIT_POINT };
     }
   }
 
