@@ -54,7 +54,7 @@ function setup(): { st: PartitionState; out: ConnectionRecord[] } {
   return { st: new PartitionState(3, 100, { staleSensorUs: 60e6 }, (r) => out.push(r)), out };
 }
 
-test('connections close on watermarks (event time), not on their packets alone; the safe offset waits for zero open', () => {
+test('connections close on watermarks (event time), not on their packets alone; the safe offset stays at the open connection\'s first packet', () => {
   const { st, out } = setup();
   assert.equal(st.handle(batch('s1', conn(1000, 0)), 100).outcome, 'packets');
   assert.equal(out.length, 0, 'closed, but lingering (close delay 5 s)');

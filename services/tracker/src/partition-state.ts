@@ -31,7 +31,10 @@ import { BatchKind, BatchReader, WireError, type Watermark, emptyWatermark, Wate
 import { ConnectionTracker, type ConnectionRecord, type TrackerOptions } from '@tcplens/lifecycle';
 import { addressBytes, EMPTY_COMMIT_POINT, encodeCommitPoint, SPANNING_MAX_CHARS, type CommitPoint, type Spanning } from './spanning.js';
 
-/** position = (offset - start offset) * INDEX_SPAN + packet index (a batch holds < 2^18 records). */
+/**
+ * position = (offset - start offset) * INDEX_SPAN + packet index: a batch holds < 2^18 records
+ * (wire MAX_CAPACITY), and a state reads < 2^35 messages before positions leave the exact doubles.
+ */
 const INDEX_SPAN = 2 ** 18;
 
 export interface SensorView {
