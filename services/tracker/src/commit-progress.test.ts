@@ -42,7 +42,8 @@ async function continuous(name: string, waves: number): Promise<Expected> {
   writeSyntheticPcap(file, { waves, perWave: 16, gapSec: 2 });
   const msgs = await captureMessages(file, 7, 200, false);
   const records = new Map<string, Record<string, unknown>>();
-  const st = new PartitionState(0, 0, { staleSensorUs: 60e6 }, (r: ConnectionRecord) => void records.set(r.uid, pick(r as unknown as Record<string, unknown>)));
+  // The tracker's defaults: closed connections emitted after 250 ms quiet (records are the last per uid).
+  const st = new PartitionState(0, 0, { emitClosedAfterUs: 250_000, staleSensorUs: 60e6 }, (r: ConnectionRecord) => void records.set(r.uid, pick(r as unknown as Record<string, unknown>)));
   msgs.forEach((m, i) => st.handle(m, i));
   return { msgs, safe: st.safeOffset, metadata: st.safeMetadata, open: st.openConnections, records };
 }
@@ -105,7 +106,7 @@ test('continuous traffic, connections always open: the committed offset advances
   await publish(kafka, topic, exp.msgs);
 
   const store = await openStore({ dataDir: join(tmp, 'store-live') });
-  const svc = new TrackerService({ topic, groupId: group, commitIntervalMs: 100, batchRows: 1000, staleSensorUs: 60e6 }, kafka, store, quiet);
+  const svc = new TrackerService({ topic, groupId: group, commitIntervalMs: 100, batchRows: 1000, staleSensorUs: 60e6, tracker: { emitClosedAfterUs: 250_000 } }, kafka, store, quiet);
   t.after(async () => {
     await svc.stop();
     await store.close();

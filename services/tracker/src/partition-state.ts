@@ -93,7 +93,9 @@ export class PartitionState {
   private drops: Drop[];
   /** The group of the packets message being applied. */
   private current: OpenGroup | null = null;
-  private emittedNow = 0;
+  private releasedNow = 0;
+  /** The latest record of each emitted connection still in the table, by first position. */
+  private readonly pairs = new Map<number, ConnectionRecord>();
   /** Sensor views and event time as of `candidate`, and their changes since (oldest first, from viewHead). */
   private readonly viewsAtCandidate = new Map<string, { clockUs: number; ended: boolean }>();
   private eventTimeAtCandidate: number;
@@ -162,18 +164,31 @@ export class PartitionState {
     return r;
   }
 
-  /** Each record with its connection's first and last packet positions (ConnectionTracker.position). */
-  private readonly emitted = (r: ConnectionRecord, first: number, last: number): void => {
-    this.emittedNow++;
+  /**
+   * Each record with its connection's first and last packet positions (ConnectionTracker.position).
+   * A record can come while its connection still lingers (emitted early) and again when it leaves;
+   * its address/port pair is kept, by first position (one connection per packet), until it leaves.
+   */
+  private readonly emitted = (r: ConnectionRecord, first: number): void => {
+    this.pairs.set(first, r);
+    this.emit(r);
+  };
+
+  /** A connection left the table (after its last emit): its group has one open connection less. */
+  private readonly released = (first: number, last: number): void => {
+    this.releasedNow++;
+    const r = this.pairs.get(first);
+    this.pairs.delete(first);
     const firstOffset = this.offsetOf(first);
     let g = this.current;
     if (g === null || g.offset !== firstOffset) g = this.group(firstOffset);
     g.open--;
     const lastOffset = this.offsetOf(last);
     if (lastOffset > firstOffset) {
+      // An invariant, not input: every connection is emitted at least once before it leaves.
+      if (r === undefined) throw new Error(`partition ${this.partition}: a connection left the table unemitted`);
       (g.spans ??= []).push({ origH: r.orig_h, origP: r.orig_p, respH: r.resp_h, respP: r.resp_p, lastOffset, lastIndex: last - this.pos(lastOffset, 0) });
     }
-    this.emit(r);
   };
 
   /** The group of connections first seen at `offset` (binary search; it exists while one is open). */
@@ -268,11 +283,15 @@ export class PartitionState {
       // multiSensor from the first packet: a connection that starts before another sensor's first
       // batch reached this partition must still recognise that sensor's copies (seen: every early
       // connection of the three-host test stored once per sensor without it).
-      const t = (this.tracker ??= new ConnectionTracker({ ...this.opts, sensorId: name, multiSensor: true }, this.emitted));
+      let t = this.tracker;
+      if (t === null) {
+        t = this.tracker = new ConnectionTracker({ ...this.opts, sensorId: name, multiSensor: true }, this.emitted);
+        t.onRelease = this.released;
+      }
       const s = t.sensorIndex(name);
       const g: OpenGroup = { offset, open: 0, spans: null };
       this.current = g;
-      this.emittedNow = 0;
+      this.releasedNow = 0;
       const before = t.openConnections;
       const base = this.pos(offset, 0);
       const cursor = b.packets();
@@ -283,8 +302,8 @@ export class PartitionState {
         t.process(cursor, s);
       }
       this.current = null;
-      // Opened here = growth of the table + everything emitted meanwhile (each emitted one was open).
-      g.open += t.openConnections - before + this.emittedNow;
+      // Opened here = growth of the table + everything that left it meanwhile.
+      g.open += t.openConnections - before + this.releasedNow;
       if (g.open > 0) this.groups.push(g);
       this.packets += b.count;
       return { outcome: 'packets' };
