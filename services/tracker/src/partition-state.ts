@@ -94,8 +94,10 @@ export class PartitionState {
   /** The group of the packets message being applied. */
   private current: OpenGroup | null = null;
   private releasedNow = 0;
-  /** The latest record of each emitted connection still in the table, by first position. */
+  /** The latest record of each emitted connection still in the table spanning messages, by first position. */
   private readonly pairs = new Map<number, ConnectionRecord>();
+  private lastRecord: ConnectionRecord | null = null;
+  private lastFirst = -1;
   /** Sensor views and event time as of `candidate`, and their changes since (oldest first, from viewHead). */
   private readonly viewsAtCandidate = new Map<string, { clockUs: number; ended: boolean }>();
   private eventTimeAtCandidate: number;
@@ -166,27 +168,31 @@ export class PartitionState {
 
   /**
    * Each record with its connection's first and last packet positions (ConnectionTracker.position).
-   * A record can come while its connection still lingers (emitted early) and again when it leaves;
-   * its address/port pair is kept, by first position (one connection per packet), until it leaves.
+   * A record can come while its connection still lingers (emitted early) and again, if it changed,
+   * right before it leaves. The address/port pair of one whose packets span messages is kept, by
+   * first position (one connection per packet), until it leaves; a later packet would have changed
+   * it, so its last record has its final last position.
    */
-  private readonly emitted = (r: ConnectionRecord, first: number): void => {
-    this.pairs.set(first, r);
+  private readonly emitted = (r: ConnectionRecord, first: number, last: number): void => {
+    this.lastRecord = r;
+    this.lastFirst = first;
+    if (this.offsetOf(last) > this.offsetOf(first)) this.pairs.set(first, r);
     this.emit(r);
   };
 
   /** A connection left the table (after its last emit): its group has one open connection less. */
   private readonly released = (first: number, last: number): void => {
     this.releasedNow++;
-    const r = this.pairs.get(first);
-    this.pairs.delete(first);
     const firstOffset = this.offsetOf(first);
     let g = this.current;
     if (g === null || g.offset !== firstOffset) g = this.group(firstOffset);
     g.open--;
     const lastOffset = this.offsetOf(last);
     if (lastOffset > firstOffset) {
+      const r = this.lastFirst === first ? this.lastRecord : this.pairs.get(first);
+      this.pairs.delete(first);
       // An invariant, not input: every connection is emitted at least once before it leaves.
-      if (r === undefined) throw new Error(`partition ${this.partition}: a connection left the table unemitted`);
+      if (r === null || r === undefined) throw new Error(`partition ${this.partition}: a connection left the table unemitted`);
       (g.spans ??= []).push({ origH: r.orig_h, origP: r.orig_p, respH: r.resp_h, respP: r.resp_p, lastOffset, lastIndex: last - this.pos(lastOffset, 0) });
     }
   };
