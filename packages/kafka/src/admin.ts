@@ -21,6 +21,13 @@ export async function createAdmin(js: Kafka, brokers: readonly string[]): Promis
     },
     deleteTopic: (name) => mapped(brokers, `delete topic ${name}`, () => a.deleteTopics({ topics: [name] })),
     listTopics: () => mapped(brokers, 'list topics', () => a.listTopics()),
+    fetchOffsets: (groupId, topic) =>
+      mapped(brokers, `fetch committed offsets of group ${groupId}`, async () => {
+        const r = await a.fetchOffsets({ groupId, topics: [topic] });
+        return (r.find((t) => t.topic === topic)?.partitions ?? [])
+          .map((x) => ({ partition: x.partition, offset: x.offset, metadata: x.metadata ?? null }))
+          .sort((x, y) => x.partition - y.partition);
+      }),
     disconnect: () => mapped(brokers, 'disconnect admin', () => a.disconnect()),
   };
 }

@@ -49,7 +49,7 @@ export async function createConsumer(
       ),
     commit: (offsets) =>
       mapped(brokers, `commit offsets of group ${group}`, () =>
-        c.commitOffsets(offsets.map((x) => ({ topic: x.topic, partition: x.partition, offset: x.offset }))),
+        c.commitOffsets(offsets.map((x) => ({ topic: x.topic, partition: x.partition, offset: x.offset, metadata: x.metadata ?? null }))),
       ),
     assignment: () => assigned,
     disconnect: () => mapped(brokers, `disconnect consumer of group ${group}`, () => c.disconnect()),

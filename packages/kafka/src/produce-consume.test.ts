@@ -122,3 +122,36 @@ test('gzip round trip keeps keys, values and timestamps; createTopic reports an 
   await admin.deleteTopic(topic);
   await admin.disconnect();
 });
+
+test('a committed offset keeps its metadata; admin fetchOffsets reads both back', { timeout: 60_000 }, async (t) => {
+  const brokers = brokersOrSkip(t, found);
+  if (!brokers) return;
+  const kafka = createKafka({ brokers, clientId: 'test-offset-metadata' });
+  const topic = uniqueTopic('offset-metadata');
+  const admin = await kafka.admin();
+  await admin.createTopic(topic, 2);
+  const producer = await kafka.producer();
+  await producer.send(topic, [{ key: Buffer.from('a'), value: Buffer.from('1') }, { key: Buffer.from('a'), value: Buffer.from('2') }]);
+  await producer.disconnect();
+  const group = `${topic}-g`;
+  let part = -1;
+  let consumed = 0;
+  const consumer = await kafka.consumer({ groupId: group });
+  await consumer.subscribe(topic);
+  await consumer.run({
+    autoCommit: false,
+    eachBatch: async (b) => {
+      part = b.partition;
+      consumed += b.messages.length;
+    },
+  });
+  await waitFor('2 messages', () => consumed >= 2, 30_000);
+  const before = await admin.fetchOffsets(group, topic);
+  assert.deepEqual(before.map((p) => p.offset), ['-1', '-1'], 'nothing committed yet');
+  await consumer.commit([{ topic, partition: part, offset: '1', metadata: 'tcplens-test {"x":[1,2]}' }]);
+  const after = await admin.fetchOffsets(group, topic);
+  await consumer.disconnect();
+  await admin.deleteTopic(topic);
+  await admin.disconnect();
+  assert.deepEqual(after.find((p) => p.partition === part), { partition: part, offset: '1', metadata: 'tcplens-test {"x":[1,2]}' });
+});

@@ -85,6 +85,15 @@ export interface TopicPartitionOffset {
   partition: number;
   /** The next offset to read (Kafka's convention), e.g. ConsumedBatch.nextOffset. */
   offset: string;
+  /** Stored with the offset by commit() (Kafka's offset metadata; brokers cap it, 4096 bytes by default). */
+  metadata?: string;
+}
+
+export interface CommittedOffset {
+  partition: number;
+  /** The group's committed offset, '-1' when it has none. */
+  offset: string;
+  metadata: string | null;
 }
 
 export interface RunOptions {
@@ -110,6 +119,8 @@ export interface KafkaAdmin {
   createTopic(name: string, partitions: number): Promise<boolean>;
   deleteTopic(name: string): Promise<void>;
   listTopics(): Promise<string[]>;
+  /** A group's committed offsets (and their metadata) for every partition of a topic. */
+  fetchOffsets(groupId: string, topic: string): Promise<CommittedOffset[]>;
   disconnect(): Promise<void>;
 }
 

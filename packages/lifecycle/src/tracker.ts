@@ -7,6 +7,13 @@
  *   advance(nowUs) emits every connection whose timeout or linger ended at or before nowUs (and,
  *                  with emitClosedAfterUs, every closed one quiet that long, ahead of its linger)
  *   flush()        emits every connection still in the table (end of input)
+ *   position       a number the caller sets before process() (say, the offset of the input
+ *                  message carrying the packet); each connection remembers the position of its
+ *                  first and of its last packet; `emit` receives both with the record, and
+ *                  `onRelease` (optional) with every connection leaving the table (an early-
+ *                  emitted one may leave without another emit). Never interpreted here: it lets
+ *                  a caller find input positions from which a re-read rebuilds every open
+ *                  connection whole.
  *
  * Records are handed to `emit` synchronously. Whether a packet belongs to an expired connection
  * is decided from the packets themselves, so the records do not depend on how often the caller
@@ -63,10 +70,16 @@ export class ConnectionTracker {
   private readonly early = new EarlyEmitQueue();
   private earlyEmitted = 0;
   private reemitted = 0;
+  /** See the file comment; firstPos/lastPos are indexed by slot. */
+  position = 0;
+  private firstPos = new Float64Array(1024);
+  private lastPos = new Float64Array(1024);
+  /** Called for every connection leaving the table, after its last emit (if any); see the file comment. */
+  onRelease: ((firstPosition: number, lastPosition: number) => void) | null = null;
 
   constructor(
     opts: TrackerOptions,
-    private readonly emit: (r: ConnectionRecord) => void,
+    private readonly emit: (r: ConnectionRecord, firstPosition: number, lastPosition: number) => void,
   ) {
     this.opts = resolveOptions(opts);
     const o = this.opts;
@@ -138,7 +151,10 @@ export class ConnectionTracker {
       return;
     }
     if (s >= 0) {
-      if (this.multiSensor && this.duplicate(s, isOrig, p, t, sensor)) return;
+      if (this.multiSensor && this.duplicate(s, isOrig, p, t, sensor)) {
+        this.lastPos[s] = this.position;
+        return;
+      }
       if (this.timeouts.deadline(s) <= t) {
         this.finish(s, 'expired');
         s = -1;
@@ -172,6 +188,7 @@ export class ConnectionTracker {
     this.reschedule(s, t);
     const quiet = this.opts.emitClosedAfterUs;
     if (quiet >= 0 && !lingering && (this.st.bits[s]! & CB.LINGER) !== 0) this.early.push(s, t + quiet);
+    this.lastPos[s] = this.position;
   }
 
   /** The multi-sensor side data of slot s, created (first sensor `sensor0`) on first use. */
@@ -260,7 +277,7 @@ export class ConnectionTracker {
       st.bits[s] = bits | CB.EARLY_EMITTED;
       this.earlyEmitted++;
       this.emitted++;
-      this.emit(buildRecord(st, s, this.addresses, this.sensorNames, 'expired'));
+      this.emit(buildRecord(st, s, this.addresses, this.sensorNames, 'expired'), this.firstPos[s]!, this.lastPos[s]!);
     }
   }
 
@@ -306,6 +323,16 @@ export class ConnectionTracker {
     if ((p.flags & TcpFlag.SYN) === 0) st.bits[s]! |= CB.HANDSHAKE_DONE; // picked up mid-stream
     if (flip) flipped(st, s);
     if (sensor !== 0) this.side(s, sensor);
+    if (s >= this.firstPos.length) {
+      const n = Math.max(s + 1, this.firstPos.length * 2);
+      const f = new Float64Array(n);
+      f.set(this.firstPos);
+      this.firstPos = f;
+      const l = new Float64Array(n);
+      l.set(this.lastPos);
+      this.lastPos = l;
+    }
+    this.firstPos[s] = this.position;
     this.opened++;
     return s;
   }
@@ -345,13 +372,17 @@ export class ConnectionTracker {
     // Emitted early and unchanged since: that record is already this connection's final one.
     const again = (bits & CB.EARLY_EMITTED) === 0 || (bits & CB.CHANGED_AFTER_EARLY) !== 0;
     const record = again ? buildRecord(this.st, s, this.addresses, this.sensorNames, reason) : null;
+    const first = this.firstPos[s]!;
+    const last = this.lastPos[s]!;
     this.timeouts.remove(s);
     this.table.remove(s);
     this.st.release(s);
-    if (record === null) return;
-    if ((bits & CB.EARLY_EMITTED) !== 0) this.reemitted++;
-    else this.emitted++;
-    this.emit(record);
+    if (record !== null) {
+      if ((bits & CB.EARLY_EMITTED) !== 0) this.reemitted++;
+      else this.emitted++;
+      this.emit(record, first, last);
+    }
+    this.onRelease?.(first, last);
   }
 }
 

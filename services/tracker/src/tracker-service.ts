@@ -2,17 +2,19 @@
  * The tracker service: a consumer-group member that owns some partitions of the wire topic, keeps a
  * PartitionState per owned partition, writes the records it emits, and commits each partition's
  * safe offset only after the writer flushed every record emitted before it (see docs/architecture.md,
- * "Distributed path"). It never commits past a connection still open, so a killed tracker, or a
- * partition moved by a rebalance, is rebuilt from the committed offset without splitting or losing a
- * connection; records emitted twice carry the same deterministic uid and collapse in the
+ * "Distributed path"). It never commits past the first packet of a connection still open, and
+ * commits the connections spanning the offset as its metadata, so a killed tracker, or a partition
+ * moved by a rebalance, is rebuilt from the committed offset (and that metadata) without splitting
+ * or losing a connection; records emitted twice carry the same deterministic uid and collapse in the
  * ReplacingMergeTree (queries use FINAL).
  */
-import type { ConsumedBatch, KafkaClient, KafkaConsumer } from '@tcplens/kafka';
+import type { ConsumedBatch, KafkaAdmin, KafkaClient, KafkaConsumer } from '@tcplens/kafka';
 import type { ConnectionRecord, TrackerOptions } from '@tcplens/lifecycle';
 import type { Store, Writer } from '@tcplens/store';
 import type { Sample } from '@tcplens/service';
 import { PartitionState } from './partition-state.js';
 import { RateLimitedLog } from './rate-limited-log.js';
+import { decodeCommitPoint, EMPTY_COMMIT_POINT, type CommitPoint } from './spanning.js';
 
 export interface ServiceLogger {
   info(obj: object, msg: string): void;
@@ -37,14 +39,17 @@ export interface TrackerServiceStats {
   commits: number;
   commitFailures: number;
   stateResets: number;
+  /** Commit metadata found at a committed offset that is not ours (ignored). */
+  foreignMetadata: number;
 }
 
 export class TrackerService {
-  readonly stats: TrackerServiceStats = { messages: 0, watermarks: 0, recordsEmitted: 0, commits: 0, commitFailures: 0, stateResets: 0 };
+  readonly stats: TrackerServiceStats = { messages: 0, watermarks: 0, recordsEmitted: 0, commits: 0, commitFailures: 0, stateResets: 0, foreignMetadata: 0 };
   readonly malformed: RateLimitedLog;
   private readonly states = new Map<number, PartitionState>();
   private readonly writer: Writer;
   private consumer: KafkaConsumer | null = null;
+  private admin: KafkaAdmin | null = null;
   private assignment: unknown = null;
   private pendingWrite: Promise<void> | null = null;
   private commitChain: Promise<void> = Promise.resolve();
@@ -73,6 +78,7 @@ export class TrackerService {
       },
     });
     this.consumer = c;
+    this.admin = await this.kafka.admin();
     await c.subscribe(this.cfg.topic, { fromBeginning: true });
     await c.run({ autoCommit: false, eachBatch: (b) => this.eachBatch(b) });
     this.timer = setInterval(() => void this.commitNow(), this.cfg.commitIntervalMs);
@@ -85,6 +91,7 @@ export class TrackerService {
     if (this.timer) clearInterval(this.timer);
     await this.commitNow();
     await this.consumer?.disconnect().catch((e: Error) => this.log.warn({ err: e.message }, 'consumer disconnect failed'));
+    await this.admin?.disconnect().catch((e: Error) => this.log.warn({ err: e.message }, 'admin disconnect failed'));
     await this.writer.flush();
   }
 
@@ -104,9 +111,10 @@ export class TrackerService {
   }
 
   /** Partitions with state, and their offsets. */
-  partitions(): { partition: number; next: number; safe: number; committed: number; open: number; eventTimeUs: number }[] {
+  partitions(): { partition: number; next: number; safe: number; committed: number; open: number; oldestOpen: number | null; eventTimeUs: number }[] {
     return [...this.states.values()].map((s) => ({
-      partition: s.partition, next: s.nextOffset, safe: s.safeOffset, committed: s.committedOffset, open: s.openConnections, eventTimeUs: s.eventTimeUs,
+      partition: s.partition, next: s.nextOffset, safe: s.safeOffset, committed: s.committedOffset, open: s.openConnections,
+      oldestOpen: s.oldestOpenOffset, eventTimeUs: s.eventTimeUs,
     }));
   }
 
@@ -116,11 +124,12 @@ export class TrackerService {
    */
   commitNow(): Promise<void> {
     const run = async (): Promise<void> => {
-      const offsets: { topic: string; partition: number; offset: string }[] = [];
+      const offsets: { topic: string; partition: number; offset: string; metadata: string }[] = [];
       const marks: [PartitionState, number][] = [];
       for (const s of this.states.values()) {
         if (s.safeOffset > s.committedOffset) {
-          offsets.push({ topic: this.cfg.topic, partition: s.partition, offset: String(s.safeOffset) });
+          // The offset and what it carries (spanning connections, sensor views), taken together (spanning.ts).
+          offsets.push({ topic: this.cfg.topic, partition: s.partition, offset: String(s.safeOffset), metadata: s.safeMetadata });
           marks.push([s, s.safeOffset]);
         }
       }
@@ -172,17 +181,21 @@ export class TrackerService {
     if (first === undefined) return;
     const firstOffset = Number(first.offset);
     let st = this.states.get(batch.partition);
-    if (st !== undefined && st.nextOffset !== firstOffset) {
+    // (A state that has read nothing yet may get messages from before its start: they are skipped.)
+    const waiting = st !== undefined && st.nextOffset === st.startOffset && firstOffset < st.startOffset;
+    if (st !== undefined && st.nextOffset !== firstOffset && !waiting) {
       this.log.info({ partition: batch.partition, expected: st.nextOffset, got: firstOffset }, 'partition re-read from its committed offset; rebuilding its state');
       this.stats.stateResets++;
       st = undefined;
     }
     if (st === undefined) {
-      st = new PartitionState(batch.partition, firstOffset, { ...this.cfg.tracker, staleSensorUs: this.cfg.staleSensorUs }, this.emit);
+      const { start, carried } = await this.startingPoint(batch.partition, firstOffset);
+      st = new PartitionState(batch.partition, start, { ...this.cfg.tracker, staleSensorUs: this.cfg.staleSensorUs }, this.emit, carried);
       this.states.set(batch.partition, st);
     }
     for (const m of batch.messages) {
       if (this.stopping || !batch.isRunning()) break;
+      if (Number(m.offset) < st.nextOffset) continue; // before the committed offset (see startingPoint)
       const r = st.handle(m.value, Number(m.offset));
       this.stats.messages++;
       if (r.outcome === 'watermark') this.stats.watermarks++;
@@ -201,9 +214,39 @@ export class TrackerService {
     }
   }
 
+  /**
+   * Where a new state of `partition` begins, and the connections carried with that offset: the
+   * group's committed offset and its metadata. Kafka normally delivers from the committed offset;
+   * if it delivers from earlier (a commit of ours landed after the seek), the messages before the
+   * committed offset are skipped: everything they produced is stored.
+   */
+  private async startingPoint(partition: number, firstOffset: number): Promise<{ start: number; carried: CommitPoint }> {
+    const all = await this.admin!.fetchOffsets(this.cfg.groupId, this.cfg.topic);
+    const c = all.find((x) => x.partition === partition);
+    const committed = c === undefined ? -1 : Number(c.offset);
+    if (committed < 0) return { start: firstOffset, carried: EMPTY_COMMIT_POINT };
+    if (committed < firstOffset) {
+      this.log.warn({ partition, committed, first: firstOffset }, 'partition starts after its committed offset (retention?); rebuilding from what is there');
+      return { start: firstOffset, carried: EMPTY_COMMIT_POINT };
+    }
+    try {
+      return { start: committed, carried: decodeCommitPoint(c!.metadata) };
+    } catch (err) {
+      this.stats.foreignMetadata++;
+      this.log.warn({ partition, committed, err: (err as Error).message }, 'ignoring commit metadata that is not a tracker\'s');
+      return { start: committed, carried: EMPTY_COMMIT_POINT };
+    }
+  }
+
   samples(): Sample[] {
     let packets = 0;
-    for (const s of this.states.values()) packets += s.packets;
+    let dropped = 0;
+    let overBudget = 0;
+    for (const s of this.states.values()) {
+      packets += s.packets;
+      dropped += s.droppedPackets;
+      overBudget += s.tooManySpanning;
+    }
     const s: Sample[] = [
       { name: 'tcplens_tracker_messages_total', help: 'Kafka messages consumed', type: 'counter', value: this.stats.messages },
       { name: 'tcplens_tracker_watermarks_total', help: 'watermark messages consumed', type: 'counter', value: this.stats.watermarks },
@@ -212,6 +255,9 @@ export class TrackerService {
       { name: 'tcplens_tracker_rows_written_total', help: 'rows inserted into the store', type: 'counter', value: this.writer.stats.rows },
       { name: 'tcplens_tracker_commits_total', help: 'offset commits', type: 'counter', value: this.stats.commits },
       { name: 'tcplens_tracker_commit_failures_total', help: 'failed offset commits', type: 'counter', value: this.stats.commitFailures },
+      { name: 'tcplens_tracker_carried_packets_dropped_total', help: 'packets dropped as tails of connections stored before the committed offset (since the current partition states began)', type: 'counter', value: dropped },
+      { name: 'tcplens_tracker_commit_candidates_over_budget_total', help: 'safe offsets not taken because the connections spanning them did not fit the commit metadata (since the current partition states began)', type: 'counter', value: overBudget },
+      { name: 'tcplens_tracker_foreign_commit_metadata_total', help: 'committed offsets found with metadata not written by a tracker (ignored)', type: 'counter', value: this.stats.foreignMetadata },
       { name: 'tcplens_tracker_state_resets_total', help: 'partition states dropped to be rebuilt (rebalance, re-read)', type: 'counter', value: this.stats.stateResets },
       { name: 'tcplens_tracker_open_connections', help: 'connections in the owned partitions\' tables', type: 'gauge', value: this.openConnections },
       { name: 'tcplens_tracker_partitions', help: 'partitions with state in this member', type: 'gauge', value: this.states.size },
@@ -223,6 +269,7 @@ export class TrackerService {
     for (const p of this.states.values()) {
       s.push({ name: 'tcplens_tracker_event_time_seconds', help: 'event time (min sensor watermark) per partition', type: 'gauge', value: p.eventTimeUs / 1e6, labels: { partition: String(p.partition) } });
       s.push({ name: 'tcplens_tracker_next_offset', help: 'next offset this member reads per partition', type: 'gauge', value: p.nextOffset, labels: { partition: String(p.partition) } });
+      s.push({ name: 'tcplens_tracker_committed_offset', help: 'offset last committed per partition', type: 'gauge', value: p.committedOffset, labels: { partition: String(p.partition) } });
       s.push({ name: 'tcplens_tracker_uncommitted_messages', help: 'messages after the committed offset per partition', type: 'gauge', value: p.nextOffset - p.committedOffset, labels: { partition: String(p.partition) } });
     }
     return s;
