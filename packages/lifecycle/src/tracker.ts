@@ -142,12 +142,14 @@ export class ConnectionTracker {
       if (done !== NOT_TAKEN) {
         const quiet = this.opts.emitClosedAfterUs;
         if (done === TAKEN_LINGER && quiet >= 0) this.early.push(s, t + quiet);
+        this.lastPos[s] = this.position;
         return;
       }
     } else if (
       s >= 0 && !isOrig && !this.multiSensor && flags === (TcpFlag.SYN | TcpFlag.ACK) && fastPath.enabled &&
       fastSynAck(this.st, this.timeouts, s, p, this.now) !== NOT_TAKEN
     ) {
+      this.lastPos[s] = this.position;
       return;
     }
     if (s >= 0) {
