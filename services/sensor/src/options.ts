@@ -19,6 +19,8 @@ Captures TCP headers and publishes them as wire batches to Kafka (topic ${WIRE_T
   -r, --read FILE       replay a pcap/pcapng file (- for stdin) as fast as possible, then publish
                         an end-of-input watermark and exit 0
   --realtime            with --read: replay at the pace of the packet timestamps
+  --rate PPS            with --read: replay at PPS packets per second (wall clock), whatever
+                        the timestamps; like --realtime it never waits for Kafka (spool instead)
   --sensor-id ID        this sensor's name in every batch (default: the host name)
   --topic NAME          default ${WIRE_TOPIC}
   --partitions N        create the topic with N partitions if it does not exist (default 6;
@@ -40,6 +42,8 @@ export interface SensorOptions {
   filter: string;
   read: string | null;
   realtime: boolean;
+  /** Paced replay: packets per second, or null (as fast as possible / --realtime). */
+  rate: number | null;
   sensorId: string;
   topic: string;
   partitions: number;
@@ -63,6 +67,7 @@ export function parseSensorArgs(args: string[], env: NodeJS.ProcessEnv = process
     filter: { type: 'string' },
     read: { type: 'string', short: 'r' },
     realtime: { type: 'boolean' },
+    rate: { type: 'string' },
     'sensor-id': { type: 'string' },
     topic: { type: 'string' },
     partitions: { type: 'string' },
@@ -90,6 +95,9 @@ export function parseSensorArgs(args: string[], env: NodeJS.ProcessEnv = process
     else if (!statSync(read).isFile()) p.add(`--read ${read}: not a regular file`);
   }
   if (values.realtime && read === null) p.add('--realtime applies to --read only');
+  if (values.rate !== undefined && read === null) p.add('--rate applies to --read only');
+  if (values.rate !== undefined && values.realtime) p.add('--rate and --realtime are exclusive');
+  const rate = values.rate === undefined ? null : numberOption('rate', values.rate, 0, 1, 100_000_000, p);
   const sensorId = values['sensor-id'] ?? hostname();
   if (sensorId === '' || Buffer.byteLength(sensorId) > 63) p.add('--sensor-id: 1 to 63 bytes');
   const topic = values.topic ?? WIRE_TOPIC;
@@ -103,6 +111,7 @@ export function parseSensorArgs(args: string[], env: NodeJS.ProcessEnv = process
     filter: values.filter ?? 'tcp',
     read,
     realtime: values.realtime ?? false,
+    rate,
     sensorId,
     topic,
     partitions: Math.floor(partitions),

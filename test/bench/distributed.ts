@@ -1,0 +1,407 @@
+/**
+ * The distributed path in `npm run bench`: capture file → `tcplens sensor --read` → Kafka →
+ * `tcplens tracker` → embedded store, on a fresh topic and consumer group per run.
+ *
+ *   throughput: sensor start → the tracker's rows_written metric reaching the number of records
+ *               `tcplens analyze` gives for the file; then the stored uids are checked against
+ *               analyze's (same set, one row per uid under FINAL). Compared with `tcplens analyze`
+ *               (with the store) on the same file.
+ *   latency:    the sensor replays at a fixed rate (`--rate PPS`), so packet n is handed to the
+ *               publisher at start + n / rate (wall clock; the sensor logs its start). The tracker runs
+ *               in this process (the same TrackerService `tcplens tracker` runs; the embedded store
+ *               admits one process, so this is how its rows can be read while it runs) and the store is
+ *               polled every 100 ms for new rows. A connection's latency: from its last packet's hand-off
+ *               to the first poll that sees its final row (last_ts equal to analyze's).
+ *
+ * Needs a Kafka broker: TCPLENS_BENCH_BROKERS, else KAFKA_BROKERS, else `deploy/kafka/local.sh start`.
+ *   node test/dist/bench/distributed.js FILE     runs both sections on FILE
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { createKafka } from '@tcplens/kafka';
+import { readCaptureFile } from '@tcplens/packet';
+import { openStore, type Store, type Writer } from '@tcplens/store';
+import { TrackerService, type ServiceLogger } from '@tcplens/tracker';
+import type { ConnectionRecord } from '@tcplens/lifecycle';
+import { runCommand } from '../support/run-command.js';
+import { measureCommand } from './measure-command.js';
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+const bin = join(root, 'services/cli/bin/tcplens.js');
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** The broker to use: env, else the local one (started if needed; never stopped here). */
+export async function benchBrokers(): Promise<string> {
+  const env = process.env['TCPLENS_BENCH_BROKERS'] ?? process.env['KAFKA_BROKERS'];
+  if (env) return env;
+  const r = await runCommand('bash', [join(root, 'deploy/kafka/local.sh'), 'start']);
+  const addr = r.stdout.trim().split('\n').pop();
+  if (!addr) throw new Error('deploy/kafka/local.sh start printed no address');
+  return addr;
+}
+
+/** What `tcplens analyze` says about the file: uid → last packet time (µs). */
+export interface Expected {
+  lastUs: Map<string, number>;
+}
+
+export async function expectedRecords(file: string): Promise<Expected> {
+  const child = spawn(process.execPath, [bin, 'analyze', '--no-store', '--format', 'json', file], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const lastUs = new Map<string, number>();
+  for await (const line of createInterface({ input: child.stdout! })) {
+    if (line === '') continue;
+    const r = JSON.parse(line) as { uid: string; last_ts: number };
+    lastUs.set(r.uid, Math.round(r.last_ts * 1e6));
+  }
+  const code = await new Promise<number | null>((r) => child.once('exit', r));
+  if (code !== 0) throw new Error(`tcplens analyze --format json exited with ${code}`);
+  return { lastUs };
+}
+
+interface Proc {
+  child: ChildProcess;
+  /** Resolves with the first log line (pino JSON) whose msg matches. */
+  line(msg: string): Promise<Record<string, unknown>>;
+  exited: Promise<number | null>;
+  stderr(): string;
+}
+
+function startProc(args: string[]): Proc {
+  const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const waiters: { msg: string; resolve: (o: Record<string, unknown>) => void }[] = [];
+  const seen: Record<string, unknown>[] = [];
+  let err = '';
+  child.stderr!.on('data', (b: Buffer) => (err = (err + b.toString()).slice(-4000)));
+  createInterface({ input: child.stdout! }).on('line', (l) => {
+    let o: Record<string, unknown>;
+    try {
+      o = JSON.parse(l) as Record<string, unknown>;
+    } catch {
+      return;
+    }
+    seen.push(o);
+    if (seen.length > 1000) seen.shift();
+    for (let i = waiters.length - 1; i >= 0; i--) {
+      if (o['msg'] === waiters[i]!.msg) waiters.splice(i, 1)[0]!.resolve(o);
+    }
+  });
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  return {
+    child,
+    line: (msg) => {
+      const hit = seen.find((o) => o['msg'] === msg);
+      if (hit) return Promise.resolve(hit);
+      return Promise.race([
+        new Promise<Record<string, unknown>>((resolve) => waiters.push({ msg, resolve })),
+        exited.then((code) => Promise.reject(new Error(`tcplens ${args[0]} exited with ${code} before logging "${msg}": ${err.trim()}`))),
+      ]);
+    },
+    exited,
+    stderr: () => err,
+  };
+}
+
+async function metric(url: string, name: string): Promise<number> {
+  const text = await (await fetch(url)).text();
+  const line = text.split('\n').find((l) => l.startsWith(`${name} `));
+  return line === undefined ? NaN : Number(line.slice(name.length + 1));
+}
+
+async function deleteTopic(brokers: string, topic: string): Promise<void> {
+  const admin = await createKafka({ brokers: brokers.split(','), clientId: 'tcplens-bench' }).admin();
+  try {
+    await admin.deleteTopic(topic);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+export interface ThroughputRun {
+  packets: number;
+  /** sensor start → sensor exit (everything acknowledged by Kafka). */
+  sensorSeconds: number;
+  /** sensor start → rows_written == expected. */
+  endToEndSeconds: number;
+  rows: number;
+  distinctUids: number;
+  uidsMatch: boolean;
+}
+
+/**
+ * One run: a fresh topic and group, `tcplens tracker` first (joined, owning every partition), then
+ * `tcplens sensor --read` timed until the tracker has written every record; then the store is
+ * checked against analyze.
+ */
+export async function throughputRun(o: { file: string; packets: number; brokers: string; partitions: number; expected: Expected; sensorArgs?: string[]; trackerArgs?: string[] }): Promise<ThroughputRun> {
+  const tag = `bench-dist-${process.pid}-${Date.now()}`;
+  const work = mkdtempSync(join(tmpdir(), 'tcplens-dbench-'));
+  const data = join(work, 'data');
+  const want = o.expected.lastUs.size;
+  const tracker = startProc(['tracker', '--brokers', o.brokers, '--data', data, '--topic', tag, '--group', `${tag}-g`,
+    '--partitions', String(o.partitions), '--metrics-port', '0', ...(o.trackerArgs ?? [])]);
+  try {
+    const m = await tracker.line('metrics endpoint');
+    const url = String(m['metrics']);
+    await tracker.line('tracking');
+    for (let i = 0; (await metric(url, 'tcplens_tracker_assigned_partitions')) !== o.partitions; i++) {
+      if (i > 600) throw new Error('tracker did not get every partition within 60 s');
+      await sleep(100);
+    }
+    const t0 = performance.now();
+    const sensor = startProc(['sensor', '--brokers', o.brokers, '--read', o.file, '--topic', tag, '--sensor-id', 'bench',
+      '--spool-dir', join(work, 'spool'), ...(o.sensorArgs ?? [])]);
+    let sensorSeconds = NaN;
+    void sensor.exited.then(() => (sensorSeconds = (performance.now() - t0) / 1000));
+    let rows = 0;
+    for (;;) {
+      rows = await metric(url, 'tcplens_tracker_rows_written_total');
+      if (rows >= want) break;
+      if (performance.now() - t0 > 600_000) throw new Error(`only ${rows} of ${want} rows after 600 s`);
+      await sleep(20);
+    }
+    const endToEndSeconds = (performance.now() - t0) / 1000;
+    const sensorCode = await sensor.exited;
+    if (sensorCode !== 0) throw new Error(`sensor exited with ${sensorCode}: ${sensor.stderr().trim()}`);
+    tracker.child.kill('SIGTERM');
+    const trackerCode = await tracker.exited;
+    if (trackerCode !== 0) throw new Error(`tracker exited with ${trackerCode}: ${tracker.stderr().trim()}`);
+    // Verify: every stored uid is one of analyze's, each exactly once under FINAL, none missing.
+    const q = await runCommand(process.execPath, [bin, 'query', '--data', data, '--format', 'csv', 'SELECT uid FROM tcplens.connections FINAL']);
+    const uids = q.stdout.split('\n').slice(1).filter((l) => l !== '').map((l) => l.replace(/"/g, ''));
+    const distinct = new Set(uids);
+    let uidsMatch = distinct.size === want && uids.length === want;
+    for (const u of distinct) if (!o.expected.lastUs.has(u)) uidsMatch = false;
+    return { packets: o.packets, sensorSeconds, endToEndSeconds, rows, distinctUids: distinct.size, uidsMatch };
+  } finally {
+    if (tracker.child.exitCode === null) tracker.child.kill('SIGKILL');
+    await deleteTopic(o.brokers, tag).catch(() => undefined);
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** `tcplens analyze --data DIR FILE` (with the embedded store), wall seconds. */
+export async function analyzeWithStore(file: string): Promise<number> {
+  const work = mkdtempSync(join(tmpdir(), 'tcplens-dbench-'));
+  try {
+    return (await measureCommand(process.execPath, [bin, 'analyze', '--data', join(work, 'data'), file])).wallSeconds;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+export interface Quantiles {
+  n: number;
+  p50: number;
+  p99: number;
+  max: number;
+}
+
+export function quantiles(values: number[]): Quantiles {
+  const v = [...values].sort((a, b) => a - b);
+  const at = (q: number): number => v[Math.min(v.length - 1, Math.max(0, Math.ceil(q * v.length) - 1))] ?? NaN;
+  return { n: v.length, p50: at(0.5), p99: at(0.99), max: v[v.length - 1] ?? NaN };
+}
+
+export interface LatencyRun {
+  rate: number;
+  achievedRate: number;
+  /** last packet handed to the publisher → first poll that saw the final row (ms). */
+  queryable: Quantiles;
+  /** last packet handed → the tracker emitted the final record (lifecycle + transport), ms. */
+  emitted: Quantiles;
+  /** record emitted → its INSERT finished (writer buffering + insert), ms. */
+  emitToStored: Quantiles;
+  /** INSERT finished → first poll that saw it (poll period + query), ms. */
+  storedToSeen: Quantiles;
+  missing: number;
+}
+
+const quietLog: ServiceLogger = {
+  info: () => undefined,
+  warn: (o, m) => process.stderr.write(`tracker warn: ${m} ${JSON.stringify(o)}\n`),
+  error: (o, m) => process.stderr.write(`tracker error: ${m} ${JSON.stringify(o)}\n`),
+};
+
+/**
+ * A store whose writer notes when each record was handed to it (emitted) and when the INSERT holding
+ * it finished, for the latency breakdown. Everything else is the store itself.
+ */
+function timedStore(store: Store, emittedAt: Map<string, number>, storedAt: Map<string, number>, timers: NodeJS.Timeout[]): Store {
+  return new Proxy(store, {
+    get(target, prop, receiver) {
+      if (prop !== 'writer') return Reflect.get(target, prop, receiver) as unknown;
+      return (opts?: Parameters<Store['writer']>[0]): Writer => {
+        const w = target.writer(opts);
+        // Inserts finish in write order, and stats.rows grows when one finishes: the first `rows`
+        // records written are stored. Checked every 5 ms.
+        const order: string[] = [];
+        let settled = 0;
+        const settle = (): void => {
+          const now = performance.now();
+          for (; settled < w.stats.rows && settled < order.length; settled++) storedAt.set(order[settled]!, now);
+        };
+        timers.push(setInterval(settle, 5));
+        return {
+          write(r: ConnectionRecord) {
+            emittedAt.set(r.uid, performance.now());
+            order.push(r.uid);
+            return w.write(r);
+          },
+          async flush() {
+            await w.flush();
+            settle();
+          },
+          get stats() {
+            return w.stats;
+          },
+        };
+      };
+    },
+  });
+}
+
+/**
+ * Paced replay at `rate` packets/s into a tracker running in this process; per connection, the
+ * time from its last packet's hand-off to being queryable. `trackerOptions` go to the lifecycle engine.
+ */
+export async function latencyRun(o: { file: string; brokers: string; partitions: number; rate: number; expected: Expected; pollMs?: number; trackerOptions?: Record<string, unknown>; commitIntervalMs?: number; sensorArgs?: string[] }): Promise<LatencyRun> {
+  // Hand-off index of each packet time: the sensor counts TCP segments in file order, as this does.
+  const firstIndexOfUs = new Map<number, number>();
+  let n = 0;
+  await readCaptureFile(o.file, (p) => {
+    const us = p.tsSec * 1_000_000 + Math.floor(p.tsNsec / 1000);
+    if (!firstIndexOfUs.has(us)) firstIndexOfUs.set(us, n);
+    n++;
+  });
+  const tag = `bench-lat-${process.pid}-${Date.now()}`;
+  const work = mkdtempSync(join(tmpdir(), 'tcplens-dbench-'));
+  const store = await openStore({ dataDir: join(work, 'data') });
+  const emittedAt = new Map<string, number>();
+  const storedAt = new Map<string, number>();
+  const timers: NodeJS.Timeout[] = [];
+  const kafka = createKafka({ brokers: o.brokers.split(','), clientId: 'tcplens-bench-tracker' });
+  const service = new TrackerService(
+    { topic: tag, groupId: `${tag}-g`, commitIntervalMs: o.commitIntervalMs ?? 1000, batchRows: 50_000, staleSensorUs: 60_000_000, ...(o.trackerOptions ? { tracker: o.trackerOptions } : {}) },
+    kafka,
+    timedStore(store, emittedAt, storedAt, timers),
+    quietLog,
+  );
+  let sensor: Proc | null = null;
+  try {
+    const admin = await kafka.admin();
+    await admin.createTopic(tag, o.partitions);
+    await admin.disconnect();
+    await service.start();
+    for (let i = 0; service.assignedPartitions().length !== o.partitions; i++) {
+      if (i > 600) throw new Error('tracker did not get every partition within 60 s');
+      await sleep(100);
+    }
+    sensor = startProc(['sensor', '--brokers', o.brokers, '--read', o.file, '--topic', tag, '--sensor-id', 'bench',
+      '--rate', String(o.rate), '--spool-dir', join(work, 'spool'), ...(o.sensorArgs ?? [])]);
+    const started = await sensor.line('paced replay started');
+    // The sensor's wall clock start, on this process's performance.now() scale.
+    const startMs = Number(started['startedAtMs']) - performance.timeOrigin;
+    const seenAt = new Map<string, number>();
+    const want = o.expected.lastUs.size;
+    let since = '1970-01-01 00:00:00.000000';
+    const deadline = performance.now() + (n / o.rate) * 1000 + 300_000;
+    while (seenAt.size < want && performance.now() < deadline) {
+      const polled = performance.now();
+      const r = await store.query(
+        'SELECT uid, toUnixTimestamp64Micro(last_ts) AS l, toString(inserted_at) AS i FROM tcplens.connections WHERE inserted_at >= toDateTime64({since:String}, 6) ORDER BY inserted_at',
+        { since },
+      );
+      // Seen when the poll that returned it finished (an upper bound: it may have been queryable up
+      // to one poll period earlier).
+      const seen = performance.now();
+      for (const row of r.rows) {
+        const uid = String(row['uid']);
+        if (!seenAt.has(uid) && o.expected.lastUs.get(uid) === Number(row['l'])) seenAt.set(uid, seen);
+        since = String(row['i']);
+      }
+      const next = polled + (o.pollMs ?? 100) - performance.now();
+      if (next > 0) await sleep(next);
+    }
+    const ended = await sensor.line('paced replay ended');
+    const handed = (uid: string): number => {
+      const idx = firstIndexOfUs.get(o.expected.lastUs.get(uid)!);
+      if (idx === undefined) throw new Error(`no packet at the last_ts of ${uid}`);
+      return startMs + (idx * 1000) / o.rate;
+    };
+    const lat: number[] = [];
+    const emit: number[] = [];
+    const toStored: number[] = [];
+    const toSeen: number[] = [];
+    for (const [uid, seen] of seenAt) {
+      const h = handed(uid);
+      lat.push(seen - h);
+      const e = emittedAt.get(uid);
+      const s = storedAt.get(uid);
+      if (e !== undefined) emit.push(e - h);
+      if (e !== undefined && s !== undefined) toStored.push(s - e);
+      if (s !== undefined) toSeen.push(seen - s);
+    }
+    return {
+      rate: o.rate,
+      achievedRate: Number(ended['achievedRate']),
+      queryable: quantiles(lat),
+      emitted: quantiles(emit),
+      emitToStored: quantiles(toStored),
+      storedToSeen: quantiles(toSeen),
+      missing: want - seenAt.size,
+    };
+  } finally {
+    if (sensor && sensor.child.exitCode === null) sensor.child.kill('SIGTERM');
+    if (sensor) await sensor.exited;
+    await service.stop();
+    for (const t of timers) clearInterval(t);
+    await store.close();
+    await deleteTopic(o.brokers, tag).catch(() => undefined);
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+const fmtQ = (q: Quantiles): string => `p50 ${q.p50.toFixed(0)} ms, p99 ${q.p99.toFixed(0)} ms, max ${q.max.toFixed(0)} ms (n ${q.n})`;
+
+/** Both sections, printed; what `npm run bench` runs. */
+export async function benchDistributed(file: string, packets: number): Promise<void> {
+  const brokers = await benchBrokers();
+  const partitions = Number(process.env['TCPLENS_BENCH_PARTITIONS'] ?? 6);
+  const runs = Number(process.env['TCPLENS_BENCH_DIST_RUNS'] ?? 3);
+  const rate = Number(process.env['TCPLENS_BENCH_RATE'] ?? 50_000);
+  console.log(`\ndistributed: ${file} → tcplens sensor → Kafka ${brokers} (${partitions} partitions) → tcplens tracker → embedded store`);
+  const expected = await expectedRecords(file);
+  console.log(`  analyze: ${expected.lastUs.size} connection records`);
+  const results: ThroughputRun[] = [];
+  for (let i = 0; i < runs; i++) {
+    const r = await throughputRun({ file, packets, brokers, partitions, expected });
+    results.push(r);
+    console.log(`  run ${i + 1}: sensor published in ${r.sensorSeconds.toFixed(2)} s (${Math.round(packets / r.sensorSeconds)} packets/s); ` +
+      `all ${r.rows} rows stored after ${r.endToEndSeconds.toFixed(2)} s (${Math.round(packets / r.endToEndSeconds)} packets/s end to end); ` +
+      `stored uids ${r.uidsMatch ? 'identical to' : 'DIFFERENT from'} analyze's (${r.distinctUids} distinct)`);
+    if (!r.uidsMatch) throw new Error('the distributed path lost or duplicated records: the throughput is meaningless');
+  }
+  const best = results.reduce((a, b) => (b.endToEndSeconds < a.endToEndSeconds ? b : a));
+  const an = await analyzeWithStore(file);
+  console.log(`  best end to end: ${Math.round(packets / best.endToEndSeconds)} packets/s (target ≥ 300000: ${packets / best.endToEndSeconds >= 300_000 ? 'met' : 'not met'}); ` +
+    `tcplens analyze with the store: ${an.toFixed(2)} s (${Math.round(packets / an)} packets/s); distributed / analyze throughput ${(an / best.endToEndSeconds).toFixed(2)}`);
+  const lat = await latencyRun({ file, brokers, partitions, rate, expected });
+  console.log(`  latency at ${rate} packets/s (achieved ${lat.achievedRate}), last packet handed to the publisher → queryable: ${fmtQ(lat.queryable)}` +
+    ` (target p99 ≤ 2000 ms: ${lat.queryable.p99 <= 2000 && lat.missing === 0 ? 'met' : 'not met'})${lat.missing > 0 ? `; ${lat.missing} connections never seen` : ''}`);
+  console.log(`    breakdown: handed → record emitted by the tracker ${fmtQ(lat.emitted)}`);
+  console.log(`               emitted → INSERT done ${fmtQ(lat.emitToStored)}`);
+  console.log(`               INSERT done → seen by a poll ${fmtQ(lat.storedToSeen)}`);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const file = process.argv[2];
+  if (!file) throw new Error('usage: distributed.js FILE');
+  let packets = 0;
+  await readCaptureFile(file, () => void packets++);
+  await benchDistributed(file, packets);
+}
