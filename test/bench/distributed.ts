@@ -17,7 +17,7 @@
  *   node test/dist/bench/distributed.js FILE     runs both sections on FILE
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -43,6 +43,26 @@ export async function benchBrokers(): Promise<string> {
   const addr = r.stdout.trim().split('\n').pop();
   if (!addr) throw new Error('deploy/kafka/local.sh start printed no address');
   return addr;
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux); NaN when gone. */
+function cpuSeconds(pid: number | undefined): number {
+  if (pid === undefined) return NaN;
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
+  } catch {
+    return NaN;
+  }
+}
+
+/** The pid of the local broker (deploy/kafka/local.sh) when that is the one in use. */
+async function localBrokerPid(brokers: string): Promise<number | undefined> {
+  const port = /:(\d+)$/.exec(brokers)?.[1];
+  if (port === undefined) return undefined;
+  const r = await runCommand('bash', [join(root, 'deploy/kafka/local.sh'), 'status'], { check: false, env: { ...process.env, KAFKA_PORT: port } });
+  const m = new RegExp(`running pid (\\d+) at .*:${port}$`).exec(r.stdout.trim());
+  return m ? Number(m[1]) : undefined;
 }
 
 /** What `tcplens analyze` says about the file: uid → last packet time (µs). */
@@ -71,8 +91,8 @@ interface Proc {
   stderr(): string;
 }
 
-function startProc(args: string[]): Proc {
-  const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+function startProc(args: string[], cli = bin): Proc {
+  const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   const waiters: { msg: string; resolve: (o: Record<string, unknown>) => void }[] = [];
   const seen: Record<string, unknown>[] = [];
   let err = '';
@@ -130,6 +150,8 @@ export interface ThroughputRun {
   rows: number;
   distinctUids: number;
   uidsMatch: boolean;
+  /** CPU seconds used during the run (from sensor start to the last row) by each process. */
+  cpu: { sensor: number; tracker: number; broker: number };
 }
 
 /**
@@ -137,13 +159,13 @@ export interface ThroughputRun {
  * `tcplens sensor --read` timed until the tracker has written every record; then the store is
  * checked against analyze.
  */
-export async function throughputRun(o: { file: string; packets: number; brokers: string; partitions: number; expected: Expected; sensorArgs?: string[]; trackerArgs?: string[] }): Promise<ThroughputRun> {
+export async function throughputRun(o: { file: string; packets: number; brokers: string; partitions: number; expected: Expected; sensorArgs?: string[]; trackerArgs?: string[]; /** another build's tcplens.js (A/B runs) */ bin?: string }): Promise<ThroughputRun> {
   const tag = `bench-dist-${process.pid}-${Date.now()}`;
   const work = mkdtempSync(join(tmpdir(), 'tcplens-dbench-'));
   const data = join(work, 'data');
   const want = o.expected.lastUs.size;
   const tracker = startProc(['tracker', '--brokers', o.brokers, '--data', data, '--topic', tag, '--group', `${tag}-g`,
-    '--partitions', String(o.partitions), '--metrics-port', '0', ...(o.trackerArgs ?? [])]);
+    '--partitions', String(o.partitions), '--metrics-port', '0', ...(o.trackerArgs ?? [])], o.bin);
   try {
     const m = await tracker.line('metrics endpoint');
     const url = String(m['metrics']);
@@ -152,19 +174,26 @@ export async function throughputRun(o: { file: string; packets: number; brokers:
       if (i > 600) throw new Error('tracker did not get every partition within 60 s');
       await sleep(100);
     }
+    const brokerPid = await localBrokerPid(o.brokers);
+    const trackerCpu0 = cpuSeconds(tracker.child.pid);
+    const brokerCpu0 = cpuSeconds(brokerPid);
     const t0 = performance.now();
     const sensor = startProc(['sensor', '--brokers', o.brokers, '--read', o.file, '--topic', tag, '--sensor-id', 'bench',
-      '--spool-dir', join(work, 'spool'), ...(o.sensorArgs ?? [])]);
+      '--spool-dir', join(work, 'spool'), ...(o.sensorArgs ?? [])], o.bin);
     let sensorSeconds = NaN;
     void sensor.exited.then(() => (sensorSeconds = (performance.now() - t0) / 1000));
     let rows = 0;
+    let sensorCpu = NaN;
     for (;;) {
       rows = await metric(url, 'tcplens_tracker_rows_written_total');
+      const c = cpuSeconds(sensor.child.pid);
+      if (!Number.isNaN(c)) sensorCpu = c;
       if (rows >= want) break;
       if (performance.now() - t0 > 600_000) throw new Error(`only ${rows} of ${want} rows after 600 s`);
       await sleep(20);
     }
     const endToEndSeconds = (performance.now() - t0) / 1000;
+    const cpu = { sensor: sensorCpu, tracker: cpuSeconds(tracker.child.pid) - trackerCpu0, broker: cpuSeconds(brokerPid) - brokerCpu0 };
     const sensorCode = await sensor.exited;
     if (sensorCode !== 0) throw new Error(`sensor exited with ${sensorCode}: ${sensor.stderr().trim()}`);
     tracker.child.kill('SIGTERM');
@@ -176,7 +205,7 @@ export async function throughputRun(o: { file: string; packets: number; brokers:
     const distinct = new Set(uids);
     let uidsMatch = distinct.size === want && uids.length === want;
     for (const u of distinct) if (!o.expected.lastUs.has(u)) uidsMatch = false;
-    return { packets: o.packets, sensorSeconds, endToEndSeconds, rows, distinctUids: distinct.size, uidsMatch };
+    return { packets: o.packets, sensorSeconds, endToEndSeconds, rows, distinctUids: distinct.size, uidsMatch, cpu };
   } finally {
     if (tracker.child.exitCode === null) tracker.child.kill('SIGKILL');
     await deleteTopic(o.brokers, tag).catch(() => undefined);
@@ -383,7 +412,8 @@ export async function benchDistributed(file: string, packets: number): Promise<v
     results.push(r);
     console.log(`  run ${i + 1}: sensor published in ${r.sensorSeconds.toFixed(2)} s (${Math.round(packets / r.sensorSeconds)} packets/s); ` +
       `all ${r.rows} rows stored after ${r.endToEndSeconds.toFixed(2)} s (${Math.round(packets / r.endToEndSeconds)} packets/s end to end); ` +
-      `stored uids ${r.uidsMatch ? 'identical to' : 'DIFFERENT from'} analyze's (${r.distinctUids} distinct)`);
+      `stored uids ${r.uidsMatch ? 'identical to' : 'DIFFERENT from'} analyze's (${r.distinctUids} distinct); ` +
+      `CPU s: sensor ${r.cpu.sensor.toFixed(2)}, tracker ${r.cpu.tracker.toFixed(2)}, broker ${r.cpu.broker.toFixed(2)}`);
     if (!r.uidsMatch) throw new Error('the distributed path lost or duplicated records: the throughput is meaningless');
   }
   const best = results.reduce((a, b) => (b.endToEndSeconds < a.endToEndSeconds ? b : a));

@@ -3,6 +3,7 @@ import { existsSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { WIRE_TOPIC, MAX_CAPACITY } from '@tcplens/wire';
 import { brokerList, numberOption, oneOf, parseOptions, Problems } from '@tcplens/service';
+import { COMPRESSIONS, type Compression } from '@tcplens/kafka';
 import { DEFAULT_BUCKETS } from './route.js';
 
 /** Partitions of the topic when a sensor or tracker has to create it (both use the same default). */
@@ -27,6 +28,7 @@ Captures TCP headers and publishes them as wire batches to Kafka (topic ${WIRE_T
                         an existing topic is left as it is)
   --buckets N           routing buckets (message keys), default ${DEFAULT_BUCKETS}
   --batch-records N     records per batch, default 1024
+  --compression C       Kafka batch compression: gzip | none (default gzip)
   --linger-ms MS        a batch is sent at the latest this long after its first packet (100)
   --heartbeat-ms MS     watermark period: wall clock when live, packet time in a replay (1000)
   --spool-dir DIR       on-disk spool while Kafka is down (default ./tcplens-spool)
@@ -50,6 +52,7 @@ export interface SensorOptions {
   buckets: number;
   batchRecords: number;
   lingerMs: number;
+  compression: Compression;
   heartbeatMs: number;
   spoolDir: string;
   spoolMaxBytes: number;
@@ -74,6 +77,7 @@ export function parseSensorArgs(args: string[], env: NodeJS.ProcessEnv = process
     buckets: { type: 'string' },
     'batch-records': { type: 'string' },
     'linger-ms': { type: 'string' },
+    compression: { type: 'string' },
     'heartbeat-ms': { type: 'string' },
     'spool-dir': { type: 'string' },
     'spool-max-mb': { type: 'string' },
@@ -103,6 +107,7 @@ export function parseSensorArgs(args: string[], env: NodeJS.ProcessEnv = process
   const topic = values.topic ?? WIRE_TOPIC;
   if (!/^[A-Za-z0-9._-]{1,249}$/.test(topic)) p.add(`--topic ${topic}: not a Kafka topic name`);
   const partitions = numberOption('partitions', values.partitions, DEFAULT_PARTITIONS, 1, 10_000, p);
+  const compression = oneOf('compression', values.compression, COMPRESSIONS, 'gzip', p);
   const dropPolicy = oneOf('drop-policy', values['drop-policy'], DROP_POLICIES, 'oldest', p);
   const metricsPort = values['metrics-port'] === undefined ? null : numberOption('metrics-port', values['metrics-port'], 0, 0, 65535, p);
   const o: SensorOptions = {
@@ -117,6 +122,7 @@ export function parseSensorArgs(args: string[], env: NodeJS.ProcessEnv = process
     partitions: Math.floor(partitions),
     buckets: Math.floor(numberOption('buckets', values.buckets, DEFAULT_BUCKETS, 1, 65536, p)),
     batchRecords: Math.floor(numberOption('batch-records', values['batch-records'], 1024, 1, Math.min(MAX_CAPACITY, 12_000), p)),
+    compression,
     lingerMs: numberOption('linger-ms', values['linger-ms'], 100, 1, 60_000, p),
     heartbeatMs: numberOption('heartbeat-ms', values['heartbeat-ms'], 1000, 10, 600_000, p),
     spoolDir: values['spool-dir'] ?? './tcplens-spool',

@@ -51,7 +51,7 @@ class SensorRun {
     this.log = pino({ base: { service: 'tcplens-sensor', sensor: o.sensorId } });
     const live = o.read === null;
     this.kafka = createKafka({ brokers: o.brokers, clientId: `tcplens-sensor-${o.sensorId}`, logger: this.log.child({ component: 'kafka' }) });
-    this.producer = lazyProducer(this.kafka, { idempotent: true, acks: 'all', compression: 'gzip' });
+    this.producer = lazyProducer(this.kafka, { idempotent: true, acks: 'all', compression: o.compression });
     this.spool = live || o.realtime || o.rate !== null ? new Spool(o.spoolDir, o.spoolMaxBytes, o.dropPolicy) : null;
     this.publisher = new Publisher({
       producer: this.producer,
