@@ -7,11 +7,10 @@
  *               analyze's (same set, one row per uid under FINAL). Compared with `tcplens analyze`
  *               (with the store) on the same file.
  *   latency:    the sensor replays at a fixed rate (`--rate PPS`), so packet n is handed to the
- *               publisher at start + n / rate (wall clock; the sensor logs its start). The tracker runs
- *               in this process (the same TrackerService `tcplens tracker` runs; the embedded store
- *               admits one process, so this is how its rows can be read while it runs) and the store is
- *               polled every 100 ms for new rows. A connection's latency: from its last packet's hand-off
- *               to the first poll that sees its final row (last_ts equal to analyze's).
+ *               publisher at start + n / rate (wall clock; the sensor logs its start). The tracker's
+ *               store is polled every 100 ms through its store endpoint (as `tcplens query --data DIR`
+ *               reaches it) for new rows. A connection's latency: from its last packet's hand-off to
+ *               the end of the first poll that returns its final row (last_ts equal to analyze's).
  *
  * Needs a Kafka broker: TCPLENS_BENCH_BROKERS, else KAFKA_BROKERS, else `deploy/kafka/local.sh start`.
  *   node test/dist/bench/distributed.js FILE     runs both sections on FILE
@@ -19,16 +18,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { createKafka } from '@tcplens/kafka';
 import { readCaptureFile } from '@tcplens/packet';
-import { openStore, type Store, type Writer } from '@tcplens/store';
-import { TrackerService, type ServiceLogger } from '@tcplens/tracker';
-import type { ConnectionRecord } from '@tcplens/lifecycle';
+import { openStore, type Store } from '@tcplens/store';
 import { runCommand } from '../support/run-command.js';
 import { measureCommand } from './measure-command.js';
+import { stretchCapture } from './stretch-capture.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const bin = join(root, 'services/cli/bin/tcplens.js');
@@ -241,64 +239,21 @@ export interface LatencyRun {
   achievedRate: number;
   /** last packet handed to the publisher → first poll that saw the final row (ms). */
   queryable: Quantiles;
-  /** last packet handed → the tracker emitted the final record (lifecycle + transport), ms. */
-  emitted: Quantiles;
-  /** record emitted → its INSERT finished (writer buffering + insert), ms. */
-  emitToStored: Quantiles;
-  /** INSERT finished → first poll that saw it (poll period + query), ms. */
-  storedToSeen: Quantiles;
+  /** last packet handed → the row's inserted_at (transport, lifecycle wait, writer buffering), ms. */
+  toInsert: Quantiles;
+  /** inserted_at → first poll that saw it (insert, poll period, query), ms. */
+  insertToSeen: Quantiles;
+  /** Rows read that were not yet the connection's final record (emitted early, rewritten later). */
+  rewrittenRows: number;
   missing: number;
 }
 
-const quietLog: ServiceLogger = {
-  info: () => undefined,
-  warn: (o, m) => process.stderr.write(`tracker warn: ${m} ${JSON.stringify(o)}\n`),
-  error: (o, m) => process.stderr.write(`tracker error: ${m} ${JSON.stringify(o)}\n`),
-};
-
 /**
- * A store whose writer notes when each record was handed to it (emitted) and when the INSERT holding
- * it finished, for the latency breakdown. Everything else is the store itself.
+ * Paced replay at `rate` packets/s to a `tcplens tracker` (its own process, embedded store); the
+ * store is polled through the tracker's store endpoint, as `tcplens query --data DIR` reaches it.
+ * Per connection: its last packet's hand-off → the first poll that returns its final row.
  */
-function timedStore(store: Store, emittedAt: Map<string, number>, storedAt: Map<string, number>, timers: NodeJS.Timeout[]): Store {
-  return new Proxy(store, {
-    get(target, prop, receiver) {
-      if (prop !== 'writer') return Reflect.get(target, prop, receiver) as unknown;
-      return (opts?: Parameters<Store['writer']>[0]): Writer => {
-        const w = target.writer(opts);
-        // Inserts finish in write order, and stats.rows grows when one finishes: the first `rows`
-        // records written are stored. Checked every 5 ms.
-        const order: string[] = [];
-        let settled = 0;
-        const settle = (): void => {
-          const now = performance.now();
-          for (; settled < w.stats.rows && settled < order.length; settled++) storedAt.set(order[settled]!, now);
-        };
-        timers.push(setInterval(settle, 5));
-        return {
-          write(r: ConnectionRecord) {
-            emittedAt.set(r.uid, performance.now());
-            order.push(r.uid);
-            return w.write(r);
-          },
-          async flush() {
-            await w.flush();
-            settle();
-          },
-          get stats() {
-            return w.stats;
-          },
-        };
-      };
-    },
-  });
-}
-
-/**
- * Paced replay at `rate` packets/s into a tracker running in this process; per connection, the
- * time from its last packet's hand-off to being queryable. `trackerOptions` go to the lifecycle engine.
- */
-export async function latencyRun(o: { file: string; brokers: string; partitions: number; rate: number; expected: Expected; pollMs?: number; trackerOptions?: Record<string, unknown>; commitIntervalMs?: number; sensorArgs?: string[] }): Promise<LatencyRun> {
+export async function latencyRun(o: { file: string; brokers: string; partitions: number; rate: number; expected: Expected; pollMs?: number; sensorArgs?: string[]; trackerArgs?: string[] }): Promise<LatencyRun> {
   // Hand-off index of each packet time: the sensor counts TCP segments in file order, as this does.
   const firstIndexOfUs = new Map<number, number>();
   let n = 0;
@@ -309,40 +264,36 @@ export async function latencyRun(o: { file: string; brokers: string; partitions:
   });
   const tag = `bench-lat-${process.pid}-${Date.now()}`;
   const work = mkdtempSync(join(tmpdir(), 'tcplens-dbench-'));
-  const store = await openStore({ dataDir: join(work, 'data') });
-  const emittedAt = new Map<string, number>();
-  const storedAt = new Map<string, number>();
-  const timers: NodeJS.Timeout[] = [];
-  const kafka = createKafka({ brokers: o.brokers.split(','), clientId: 'tcplens-bench-tracker' });
-  const service = new TrackerService(
-    { topic: tag, groupId: `${tag}-g`, commitIntervalMs: o.commitIntervalMs ?? 1000, batchRows: 50_000, staleSensorUs: 60_000_000, ...(o.trackerOptions ? { tracker: o.trackerOptions } : {}) },
-    kafka,
-    timedStore(store, emittedAt, storedAt, timers),
-    quietLog,
-  );
+  const data = join(work, 'data');
+  const tracker = startProc(['tracker', '--brokers', o.brokers, '--data', data, '--topic', tag, '--group', `${tag}-g`,
+    '--partitions', String(o.partitions), '--metrics-port', '0', ...(o.trackerArgs ?? [])]);
   let sensor: Proc | null = null;
+  let store: Store | null = null;
   try {
-    const admin = await kafka.admin();
-    await admin.createTopic(tag, o.partitions);
-    await admin.disconnect();
-    await service.start();
-    for (let i = 0; service.assignedPartitions().length !== o.partitions; i++) {
+    const url = String((await tracker.line('metrics endpoint'))['metrics']);
+    await tracker.line('tracking');
+    for (let i = 0; (await metric(url, 'tcplens_tracker_assigned_partitions')) !== o.partitions; i++) {
       if (i > 600) throw new Error('tracker did not get every partition within 60 s');
       await sleep(100);
     }
+    store = await openStore({ dataDir: data }); // the tracker holds it: this goes through its endpoint
+    if (store.kind !== 'url') throw new Error(`expected the tracker's store endpoint, opened ${store.target}`);
     sensor = startProc(['sensor', '--brokers', o.brokers, '--read', o.file, '--topic', tag, '--sensor-id', 'bench',
       '--rate', String(o.rate), '--spool-dir', join(work, 'spool'), ...(o.sensorArgs ?? [])]);
     const started = await sensor.line('paced replay started');
-    // The sensor's wall clock start, on this process's performance.now() scale.
-    const startMs = Number(started['startedAtMs']) - performance.timeOrigin;
+    // Wall clocks (ms since the epoch) to this process's performance.now() scale.
+    const local = (epochMs: number): number => epochMs - performance.timeOrigin;
+    const startMs = local(Number(started['startedAtMs']));
     const seenAt = new Map<string, number>();
+    const insertedAt = new Map<string, number>();
+    let rewrittenRows = 0;
     const want = o.expected.lastUs.size;
-    let since = '1970-01-01 00:00:00.000000';
+    let since = 0;
     const deadline = performance.now() + (n / o.rate) * 1000 + 300_000;
     while (seenAt.size < want && performance.now() < deadline) {
       const polled = performance.now();
       const r = await store.query(
-        'SELECT uid, toUnixTimestamp64Micro(last_ts) AS l, toString(inserted_at) AS i FROM tcplens.connections WHERE inserted_at >= toDateTime64({since:String}, 6) ORDER BY inserted_at',
+        'SELECT uid, toUnixTimestamp64Micro(last_ts) AS l, toUnixTimestamp64Micro(inserted_at) AS i FROM tcplens.connections WHERE inserted_at >= fromUnixTimestamp64Micro({since:Int64}) ORDER BY inserted_at',
         { since },
       );
       // Seen when the poll that returned it finished (an upper bound: it may have been queryable up
@@ -350,46 +301,47 @@ export async function latencyRun(o: { file: string; brokers: string; partitions:
       const seen = performance.now();
       for (const row of r.rows) {
         const uid = String(row['uid']);
-        if (!seenAt.has(uid) && o.expected.lastUs.get(uid) === Number(row['l'])) seenAt.set(uid, seen);
-        since = String(row['i']);
+        const i = Number(row['i']);
+        if (i > since) since = i;
+        if (seenAt.has(uid)) continue;
+        if (o.expected.lastUs.get(uid) !== Number(row['l'])) {
+          rewrittenRows++;
+          continue;
+        }
+        seenAt.set(uid, seen);
+        insertedAt.set(uid, local(i / 1000));
       }
       const next = polled + (o.pollMs ?? 100) - performance.now();
       if (next > 0) await sleep(next);
     }
     const ended = await sensor.line('paced replay ended');
-    const handed = (uid: string): number => {
-      const idx = firstIndexOfUs.get(o.expected.lastUs.get(uid)!);
-      if (idx === undefined) throw new Error(`no packet at the last_ts of ${uid}`);
-      return startMs + (idx * 1000) / o.rate;
-    };
     const lat: number[] = [];
-    const emit: number[] = [];
-    const toStored: number[] = [];
+    const toInsert: number[] = [];
     const toSeen: number[] = [];
     for (const [uid, seen] of seenAt) {
-      const h = handed(uid);
-      lat.push(seen - h);
-      const e = emittedAt.get(uid);
-      const s = storedAt.get(uid);
-      if (e !== undefined) emit.push(e - h);
-      if (e !== undefined && s !== undefined) toStored.push(s - e);
-      if (s !== undefined) toSeen.push(seen - s);
+      const idx = firstIndexOfUs.get(o.expected.lastUs.get(uid)!);
+      if (idx === undefined) throw new Error(`no packet at the last_ts of ${uid}`);
+      const handed = startMs + (idx * 1000) / o.rate;
+      const ins = insertedAt.get(uid)!;
+      lat.push(seen - handed);
+      toInsert.push(ins - handed);
+      toSeen.push(seen - ins);
     }
     return {
       rate: o.rate,
       achievedRate: Number(ended['achievedRate']),
       queryable: quantiles(lat),
-      emitted: quantiles(emit),
-      emitToStored: quantiles(toStored),
-      storedToSeen: quantiles(toSeen),
+      toInsert: quantiles(toInsert),
+      insertToSeen: quantiles(toSeen),
+      rewrittenRows,
       missing: want - seenAt.size,
     };
   } finally {
+    await store?.close();
     if (sensor && sensor.child.exitCode === null) sensor.child.kill('SIGTERM');
     if (sensor) await sensor.exited;
-    await service.stop();
-    for (const t of timers) clearInterval(t);
-    await store.close();
+    if (tracker.child.exitCode === null) tracker.child.kill('SIGTERM');
+    await tracker.exited;
     await deleteTopic(o.brokers, tag).catch(() => undefined);
     rmSync(work, { recursive: true, force: true });
   }
@@ -420,12 +372,19 @@ export async function benchDistributed(file: string, packets: number): Promise<v
   const an = await analyzeWithStore(file);
   console.log(`  best end to end: ${Math.round(packets / best.endToEndSeconds)} packets/s (target ≥ 300000: ${packets / best.endToEndSeconds >= 300_000 ? 'met' : 'not met'}); ` +
     `tcplens analyze with the store: ${an.toFixed(2)} s (${Math.round(packets / an)} packets/s); distributed / analyze throughput ${(an / best.endToEndSeconds).toFixed(2)}`);
-  const lat = await latencyRun({ file, brokers, partitions, rate, expected });
-  console.log(`  latency at ${rate} packets/s (achieved ${lat.achievedRate}), last packet handed to the publisher → queryable: ${fmtQ(lat.queryable)}` +
-    ` (target p99 ≤ 2000 ms: ${lat.queryable.p99 <= 2000 && lat.missing === 0 ? 'met' : 'not met'})${lat.missing > 0 ? `; ${lat.missing} connections never seen` : ''}`);
-  console.log(`    breakdown: handed → record emitted by the tracker ${fmtQ(lat.emitted)}`);
-  console.log(`               emitted → INSERT done ${fmtQ(lat.emitToStored)}`);
-  console.log(`               INSERT done → seen by a poll ${fmtQ(lat.storedToSeen)}`);
+  // Latency: the same packets with their times stretched to average `rate`, so that packet time
+  // runs at wall-clock pace during the replay, as it does live.
+  const st = stretchCapture(file, rate, join(dirname(file), `${basename(file, '.pcap')}-at-${rate}pps.pcap`));
+  const stExpected = await expectedRecords(st.file);
+  console.log(`  latency capture: ${st.file}, packet gaps ×${st.factor.toFixed(3)} (${st.durationSeconds.toFixed(1)} s at ${rate} packets/s), ${stExpected.lastUs.size} connections`);
+  // The tracker's default (a closed connection written after 250 ms of quiet), then Zeek's 5 s linger.
+  for (const [what, trackerArgs] of [['default tracker', []], ['--emit-closed-after-ms off', ['--emit-closed-after-ms', 'off']]] as const) {
+    const lat = await latencyRun({ file: st.file, brokers, partitions, rate, expected: stExpected, trackerArgs: [...trackerArgs] });
+    console.log(`  latency at ${rate} packets/s (achieved ${lat.achievedRate}), ${what}: last packet handed to the publisher → queryable: ${fmtQ(lat.queryable)}` +
+      ` (target p99 ≤ 2000 ms: ${lat.queryable.p99 <= 2000 && lat.missing === 0 ? 'met' : 'not met'})${lat.missing > 0 ? `; ${lat.missing} connections never seen` : ''}`);
+    console.log(`    handed → the row's inserted_at ${fmtQ(lat.toInsert)}`);
+    console.log(`    inserted_at → seen by a poll ${fmtQ(lat.insertToSeen)}; ${lat.rewrittenRows} rows read before their final version`);
+  }
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
