@@ -53,6 +53,16 @@ test('--rate: a positive number of packets per second, with --read only, not wit
   assert.match(problems(['--brokers', 'h:1', '--read', '-', '--rate', '10', '--realtime']), /--rate and --realtime are exclusive/);
 });
 
+test('--compression: gzip by default, none, nothing else', () => {
+  const d = parseSensorArgs(['--brokers', 'h:1', '--read', '-'], {});
+  assert.ok(d !== 'help');
+  assert.equal(d.compression, 'gzip');
+  const n = parseSensorArgs(['--brokers', 'h:1', '--read', '-', '--compression', 'none'], {});
+  assert.ok(n !== 'help');
+  assert.equal(n.compression, 'none');
+  assert.match(problems(['--brokers', 'h:1', '--read', '-', '--compression', 'zstd']), /--compression zstd: expected one of none, gzip/);
+});
+
 test('--help', () => {
   assert.equal(parseSensorArgs(['--help'], {}), 'help');
 });
