@@ -3,6 +3,8 @@
  *   - decode only (file → wire records)      vs tcpdump -r FILE -w /dev/null   (target ≥ 1.0)
  *   - analyze --no-store                      vs argus -r FILE -w /dev/null     (target ≥ 10)
  *   - analyze with the embedded store: packets/s and peak RSS, 1M vs 5M packets (RSS must not grow)
+ *   - the distributed path (sensor → Kafka → tracker → store): packets/s end to end vs analyze, and
+ *     at 50k packets/s the time from a connection's last packet to its row being queryable
  * Captures are made once (real loopback traffic, test/bench/make-capture.ts) and cached in .cache/.
  * Ratios are peer time / tcplens time: above 1 means tcplens is faster.
  */
@@ -13,6 +15,7 @@ import { makeCapture } from './make-capture.js';
 import { scaleCapture } from './scale-capture.js';
 import { timeArgus, timeTcpdump } from './peers.js';
 import { bestOf, measureCommand } from './measure-command.js';
+import { benchDistributed } from './distributed.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const cache = join(root, '.cache');
@@ -76,3 +79,6 @@ const alerterRows = process.env['TCPLENS_BENCH_ALERTER_ROWS'] ?? '10000000';
 console.log(`\nrollups and alerter over ${alerterRows} stored connections (services/alerter/dist/bench.js):`);
 const al = await measureCommand(process.execPath, [join(root, 'services/alerter/dist/bench.js'), alerterRows]);
 console.log(al.stdout.trimEnd());
+
+// 6. The distributed path (issue 4): sensor → Kafka → tracker → embedded store on the 1M capture.
+await benchDistributed(f1, cap.packets);

@@ -16,12 +16,13 @@ export interface RunOptions {
   /** Throw when the exit code is not 0 (default true). */
   check?: boolean;
   cwd?: string;
+  env?: NodeJS.ProcessEnv;
 }
 
 export function runCommand(cmd: string, args: readonly string[], opts: RunOptions = {}): Promise<CommandResult> {
   const check = opts.check ?? true;
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (b: Buffer) => out.push(b));

@@ -4,3 +4,4 @@ export type { KafkaErrorCode } from './errors.js';
 export { brokersForTests, localBroker } from './test-broker.js';
 export type { BrokersForTests, BrokerSource } from './test-broker.js';
 export type * from './types.js';
+export { COMPRESSIONS, LOG_LEVELS } from './types.js';

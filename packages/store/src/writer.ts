@@ -8,7 +8,7 @@
  */
 import type { ConnectionRecord } from '@tcplens/lifecycle';
 import type { Backend } from './backend.js';
-import { encodeRecord, INSERT_COLUMNS } from './encode.js';
+import { INSERT_COLUMNS } from './encode.js';
 import { BatchBuffer } from './batch-buffer.js';
 
 export const DEFAULT_BATCH_ROWS = 50_000;
@@ -59,7 +59,7 @@ export function createWriter(backend: Backend, table: string, opts: WriterOption
 
   return {
     write(r) {
-      batch.append(encodeRecord(r));
+      batch.appendRecord(r);
       if (batch.rows >= batchRows) return sendBuffered();
       return undefined;
     },

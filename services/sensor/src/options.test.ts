@@ -40,6 +40,29 @@ test('--interface and --read are exclusive; a missing file is named; an unknown 
   assert.match(problems(['--brokers', 'h', '-i', 'lo']), /"h" is not HOST:PORT/);
 });
 
+test('--rate: a positive number of packets per second, with --read only, not with --realtime', () => {
+  const o = parseSensorArgs(['--brokers', 'h:1', '--read', '-', '--rate', '50000'], {});
+  assert.ok(o !== 'help');
+  assert.equal(o.rate, 50000);
+  const d = parseSensorArgs(['--brokers', 'h:1', '--read', '-'], {});
+  assert.ok(d !== 'help');
+  assert.equal(d.rate, null);
+  assert.match(problems(['--brokers', 'h:1', '--read', '-', '--rate', '0']), /--rate 0: expected a number in 1\.\./);
+  assert.match(problems(['--brokers', 'h:1', '--read', '-', '--rate', 'fast']), /--rate fast/);
+  assert.match(problems(['--brokers', 'h:1', '-i', 'lo', '--rate', '10']), /--rate applies to --read only/);
+  assert.match(problems(['--brokers', 'h:1', '--read', '-', '--rate', '10', '--realtime']), /--rate and --realtime are exclusive/);
+});
+
+test('--compression: gzip by default, none, nothing else', () => {
+  const d = parseSensorArgs(['--brokers', 'h:1', '--read', '-'], {});
+  assert.ok(d !== 'help');
+  assert.equal(d.compression, 'gzip');
+  const n = parseSensorArgs(['--brokers', 'h:1', '--read', '-', '--compression', 'none'], {});
+  assert.ok(n !== 'help');
+  assert.equal(n.compression, 'none');
+  assert.match(problems(['--brokers', 'h:1', '--read', '-', '--compression', 'zstd']), /--compression zstd: expected one of none, gzip/);
+});
+
 test('--help', () => {
   assert.equal(parseSensorArgs(['--help'], {}), 'help');
 });

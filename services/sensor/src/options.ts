@@ -3,6 +3,7 @@ import { existsSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { WIRE_TOPIC, MAX_CAPACITY } from '@tcplens/wire';
 import { brokerList, numberOption, oneOf, parseOptions, Problems } from '@tcplens/service';
+import { COMPRESSIONS, type Compression } from '@tcplens/kafka';
 import { DEFAULT_BUCKETS } from './route.js';
 
 /** Partitions of the topic when a sensor or tracker has to create it (both use the same default). */
@@ -19,12 +20,15 @@ Captures TCP headers and publishes them as wire batches to Kafka (topic ${WIRE_T
   -r, --read FILE       replay a pcap/pcapng file (- for stdin) as fast as possible, then publish
                         an end-of-input watermark and exit 0
   --realtime            with --read: replay at the pace of the packet timestamps
+  --rate PPS            with --read: replay at PPS packets per second (wall clock), whatever
+                        the timestamps; like --realtime it never waits for Kafka (spool instead)
   --sensor-id ID        this sensor's name in every batch (default: the host name)
   --topic NAME          default ${WIRE_TOPIC}
   --partitions N        create the topic with N partitions if it does not exist (default 6;
                         an existing topic is left as it is)
   --buckets N           routing buckets (message keys), default ${DEFAULT_BUCKETS}
   --batch-records N     records per batch, default 1024
+  --compression C       Kafka batch compression: gzip | none (default gzip)
   --linger-ms MS        a batch is sent at the latest this long after its first packet (100)
   --heartbeat-ms MS     watermark period: wall clock when live, packet time in a replay (1000)
   --spool-dir DIR       on-disk spool while Kafka is down (default ./tcplens-spool)
@@ -40,12 +44,15 @@ export interface SensorOptions {
   filter: string;
   read: string | null;
   realtime: boolean;
+  /** Paced replay: packets per second, or null (as fast as possible / --realtime). */
+  rate: number | null;
   sensorId: string;
   topic: string;
   partitions: number;
   buckets: number;
   batchRecords: number;
   lingerMs: number;
+  compression: Compression;
   heartbeatMs: number;
   spoolDir: string;
   spoolMaxBytes: number;
@@ -63,12 +70,14 @@ export function parseSensorArgs(args: string[], env: NodeJS.ProcessEnv = process
     filter: { type: 'string' },
     read: { type: 'string', short: 'r' },
     realtime: { type: 'boolean' },
+    rate: { type: 'string' },
     'sensor-id': { type: 'string' },
     topic: { type: 'string' },
     partitions: { type: 'string' },
     buckets: { type: 'string' },
     'batch-records': { type: 'string' },
     'linger-ms': { type: 'string' },
+    compression: { type: 'string' },
     'heartbeat-ms': { type: 'string' },
     'spool-dir': { type: 'string' },
     'spool-max-mb': { type: 'string' },
@@ -90,11 +99,15 @@ export function parseSensorArgs(args: string[], env: NodeJS.ProcessEnv = process
     else if (!statSync(read).isFile()) p.add(`--read ${read}: not a regular file`);
   }
   if (values.realtime && read === null) p.add('--realtime applies to --read only');
+  if (values.rate !== undefined && read === null) p.add('--rate applies to --read only');
+  if (values.rate !== undefined && values.realtime) p.add('--rate and --realtime are exclusive');
+  const rate = values.rate === undefined ? null : numberOption('rate', values.rate, 0, 1, 100_000_000, p);
   const sensorId = values['sensor-id'] ?? hostname();
   if (sensorId === '' || Buffer.byteLength(sensorId) > 63) p.add('--sensor-id: 1 to 63 bytes');
   const topic = values.topic ?? WIRE_TOPIC;
   if (!/^[A-Za-z0-9._-]{1,249}$/.test(topic)) p.add(`--topic ${topic}: not a Kafka topic name`);
   const partitions = numberOption('partitions', values.partitions, DEFAULT_PARTITIONS, 1, 10_000, p);
+  const compression = oneOf('compression', values.compression, COMPRESSIONS, 'gzip', p);
   const dropPolicy = oneOf('drop-policy', values['drop-policy'], DROP_POLICIES, 'oldest', p);
   const metricsPort = values['metrics-port'] === undefined ? null : numberOption('metrics-port', values['metrics-port'], 0, 0, 65535, p);
   const o: SensorOptions = {
@@ -103,11 +116,13 @@ export function parseSensorArgs(args: string[], env: NodeJS.ProcessEnv = process
     filter: values.filter ?? 'tcp',
     read,
     realtime: values.realtime ?? false,
+    rate,
     sensorId,
     topic,
     partitions: Math.floor(partitions),
     buckets: Math.floor(numberOption('buckets', values.buckets, DEFAULT_BUCKETS, 1, 65536, p)),
     batchRecords: Math.floor(numberOption('batch-records', values['batch-records'], 1024, 1, Math.min(MAX_CAPACITY, 12_000), p)),
+    compression,
     lingerMs: numberOption('linger-ms', values['linger-ms'], 100, 1, 60_000, p),
     heartbeatMs: numberOption('heartbeat-ms', values['heartbeat-ms'], 1000, 10, 600_000, p),
     spoolDir: values['spool-dir'] ?? './tcplens-spool',

@@ -44,13 +44,15 @@ class SensorRun {
   private captured = 0;
   private clockUs = 0;
   private readonly stop = new AbortController();
+  /** performance.now() when a --rate replay handed its first chunk (0 otherwise). */
+  private pacedStart = 0;
 
   constructor(private readonly o: SensorOptions) {
     this.log = pino({ base: { service: 'tcplens-sensor', sensor: o.sensorId } });
     const live = o.read === null;
     this.kafka = createKafka({ brokers: o.brokers, clientId: `tcplens-sensor-${o.sensorId}`, logger: this.log.child({ component: 'kafka' }) });
-    this.producer = lazyProducer(this.kafka, { idempotent: true, acks: 'all', compression: 'gzip' });
-    this.spool = live || o.realtime ? new Spool(o.spoolDir, o.spoolMaxBytes, o.dropPolicy) : null;
+    this.producer = lazyProducer(this.kafka, { idempotent: true, acks: 'all', compression: o.compression });
+    this.spool = live || o.realtime || o.rate !== null ? new Spool(o.spoolDir, o.spoolMaxBytes, o.dropPolicy) : null;
     this.publisher = new Publisher({
       producer: this.producer,
       topic: o.topic,
@@ -148,19 +150,36 @@ class SensorRun {
 
   private async replay(onTcp: Parameters<typeof readCapture>[1]): Promise<void> {
     const o = this.o;
-    const source = o.read === '-' ? process.stdin : createReadStream(o.read!, { highWaterMark: o.realtime ? 64 * 1024 : 1 << 20 });
+    // Paced replays read small chunks: pacing waits between chunks (16 KiB: ~150 packets of 128 bytes).
+    const chunk = o.rate !== null ? 16 * 1024 : o.realtime ? 64 * 1024 : 1 << 20;
+    const source = o.read === '-' ? process.stdin : createReadStream(o.read!, { highWaterMark: chunk });
     const result = await readCapture(this.paced(source), onTcp);
     this.readStats = result.stats;
+    if (o.rate !== null && this.pacedStart > 0) {
+      const seconds = (performance.now() - this.pacedStart) / 1000;
+      this.log.info({ rate: o.rate, packets: this.captured, seconds, achievedRate: Math.round(this.captured / seconds) }, 'paced replay ended');
+    }
     if (result.truncated) this.log.warn({ file: o.read }, 'capture file is truncated; the packets before the cut were published');
   }
 
-  /** Between chunks: backpressure (file replay waits for Kafka) or pacing (--realtime). */
+  /** Between chunks: backpressure (file replay waits for Kafka) or pacing (--realtime, --rate). */
   private async *paced(source: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
     let wallStart = 0;
     let tsStart = 0;
+    const rate = this.o.rate;
     for await (const chunk of source) {
       if (this.stop.signal.aborted) return;
-      if (this.o.realtime) {
+      if (rate !== null) {
+        // Packet n is handed to the publisher no earlier than start + n / rate (n counts TCP
+        // segments; the wait is per chunk, so a chunk's packets go together).
+        if (wallStart === 0) {
+          wallStart = this.pacedStart = performance.now();
+          this.log.info({ rate, startedAtMs: performance.timeOrigin + wallStart }, 'paced replay started');
+        } else {
+          const wait = wallStart + (this.captured * 1000) / rate - performance.now();
+          if (wait >= 1) await new Promise((r) => setTimeout(r, wait));
+        }
+      } else if (this.o.realtime) {
         const ts = this.publisher.maxTsUs;
         if (ts > 0 && tsStart === 0) {
           tsStart = ts;

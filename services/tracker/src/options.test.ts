@@ -24,6 +24,8 @@ test('defaults; KAFKA_BROKERS and TCPLENS_DATA from the environment', () => {
   assert.equal(o.topic, WIRE_TOPIC);
   assert.equal(o.groupId, 'tcplens-tracker');
   assert.equal(o.commitIntervalMs, 1000);
+  assert.equal(o.flushIntervalMs, 250);
+  assert.throws(() => parseTrackerArgs(['--brokers', 'k:1', '--flush-interval-ms', '5'], {}), /--flush-interval-ms 5: expected a number in 10\.\./);
   const u = parseTrackerArgs(['--brokers', 'k:1', '--clickhouse', 'http://ch:8123', '--database', 'x'], {});
   assert.ok(u !== 'help');
   assert.deepEqual(u.store, { url: 'http://ch:8123', database: 'x' });

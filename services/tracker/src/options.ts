@@ -16,6 +16,8 @@ on event time (sensor watermarks) and stores one record per connection, exactly 
   --partitions N          create the topic with N partitions if it does not exist (default 6,
                           as the sensor; an existing topic is left as it is)
   --commit-interval-ms MS write records and commit offsets this often (default 1000)
+  --flush-interval-ms MS  write records to the store this often, between commits (default 250):
+                          how soon a connection is queryable
   --batch-rows N          rows per INSERT at most (default 50000)
   --emit-closed-after-ms MS|off
                           write a closed connection's record once it has been quiet this long
@@ -34,6 +36,7 @@ export interface TrackerServiceOptions {
   partitions: number;
   groupId: string;
   commitIntervalMs: number;
+  flushIntervalMs: number;
   batchRows: number;
   /** Lifecycle emitClosedAfterUs: -1 = off. */
   emitClosedAfterUs: number;
@@ -54,6 +57,7 @@ export function parseTrackerArgs(args: string[], env: NodeJS.ProcessEnv = proces
     topic: { type: 'string' },
     group: { type: 'string' },
     'commit-interval-ms': { type: 'string' },
+    'flush-interval-ms': { type: 'string' },
     'batch-rows': { type: 'string' },
     'emit-closed-after-ms': { type: 'string' },
     'stale-sensor-s': { type: 'string' },
@@ -90,6 +94,7 @@ export function parseTrackerArgs(args: string[], env: NodeJS.ProcessEnv = proces
     partitions: Math.floor(numberOption('partitions', values.partitions, 6, 1, 10_000, p)),
     groupId,
     commitIntervalMs: numberOption('commit-interval-ms', values['commit-interval-ms'], 1000, 10, 600_000, p),
+    flushIntervalMs: numberOption('flush-interval-ms', values['flush-interval-ms'], 250, 10, 600_000, p),
     batchRows: Math.floor(numberOption('batch-rows', values['batch-rows'], 50_000, 1, 10_000_000, p)),
     emitClosedAfterUs: values['emit-closed-after-ms'] === 'off' ? -1 : Math.round(numberOption('emit-closed-after-ms', values['emit-closed-after-ms'], 250, 0, 4_999, p) * 1000),
     staleSensorUs: numberOption('stale-sensor-s', values['stale-sensor-s'], 60, 1, 86_400, p) * 1_000_000,

@@ -26,6 +26,11 @@ export interface TrackerServiceConfig {
   topic: string;
   groupId: string;
   commitIntervalMs: number;
+  /**
+   * Write emitted records this often when it is shorter than commitIntervalMs (how soon a record is
+   * queryable); each commit still flushes first. Default: only at commits.
+   */
+  flushIntervalMs?: number;
   batchRows: number;
   staleSensorUs: number;
   /** Lifecycle timeouts etc.; the sensor id is taken from the first batch of each partition. */
@@ -54,6 +59,8 @@ export class TrackerService {
   private pendingWrite: Promise<void> | null = null;
   private commitChain: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | null = null;
+  private flushTimer: NodeJS.Timeout | null = null;
+  private flushing = false;
   private stopping = false;
   /** Set when the service cannot go on (a failed store write); runTracker exits non-zero. */
   failure: Error | null = null;
@@ -82,6 +89,8 @@ export class TrackerService {
     await c.subscribe(this.cfg.topic, { fromBeginning: true });
     await c.run({ autoCommit: false, eachBatch: (b) => this.eachBatch(b) });
     this.timer = setInterval(() => void this.commitNow(), this.cfg.commitIntervalMs);
+    const f = this.cfg.flushIntervalMs;
+    if (f !== undefined && f < this.cfg.commitIntervalMs) this.flushTimer = setInterval(() => this.flushNow(), f);
   }
 
   /** Final write and commit, then leaves the group (SIGTERM). */
@@ -89,6 +98,7 @@ export class TrackerService {
     if (this.stopping) return;
     this.stopping = true;
     if (this.timer) clearInterval(this.timer);
+    if (this.flushTimer) clearInterval(this.flushTimer);
     await this.commitNow();
     await this.consumer?.disconnect().catch((e: Error) => this.log.warn({ err: e.message }, 'consumer disconnect failed'));
     await this.admin?.disconnect().catch((e: Error) => this.log.warn({ err: e.message }, 'admin disconnect failed'));
@@ -153,6 +163,16 @@ export class TrackerService {
     };
     this.commitChain = this.commitChain.then(run);
     return this.commitChain;
+  }
+
+  /** Writes what was emitted so far (between commits, for latency); one flush at a time. */
+  private flushNow(): void {
+    if (this.flushing || this.stopping || this.failure) return;
+    this.flushing = true;
+    this.writer
+      .flush()
+      .catch((err: unknown) => this.fail(err as Error))
+      .finally(() => (this.flushing = false));
   }
 
   private fail(err: Error): void {

@@ -27,7 +27,7 @@ export async function runTracker(args: string[]): Promise<number> {
     }
     const kafka = createKafka({ brokers: o.brokers, clientId: `tcplens-tracker-${process.pid}`, logger: log.child({ component: 'kafka' }) });
     service = new TrackerService(
-      { topic: o.topic, groupId: o.groupId, commitIntervalMs: o.commitIntervalMs, batchRows: o.batchRows, staleSensorUs: o.staleSensorUs, tracker: { emitClosedAfterUs: o.emitClosedAfterUs } },
+      { topic: o.topic, groupId: o.groupId, commitIntervalMs: o.commitIntervalMs, flushIntervalMs: o.flushIntervalMs, batchRows: o.batchRows, staleSensorUs: o.staleSensorUs, tracker: { emitClosedAfterUs: o.emitClosedAfterUs } },
       kafka,
       store,
       log.child({ component: 'tracker' }),
