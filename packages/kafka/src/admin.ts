@@ -17,6 +17,10 @@ export async function createAdmin(js: Kafka, brokers: readonly string[]): Promis
     },
     deleteTopic: (name) => mapped(brokers, `delete topic ${name}`, () => a.deleteTopics({ topics: [name] })),
     listTopics: () => mapped(brokers, 'list topics', () => a.listTopics()),
+    endOffsets: (topic) =>
+      mapped(brokers, `fetch end offsets of ${topic}`, async () =>
+        (await a.fetchTopicOffsets(topic)).map((p) => ({ partition: p.partition, offset: Number(p.high) })).sort((x, y) => x.partition - y.partition),
+      ),
     disconnect: () => mapped(brokers, 'disconnect admin', () => a.disconnect()),
   };
 }

@@ -110,6 +110,8 @@ export interface KafkaAdmin {
   createTopic(name: string, partitions: number): Promise<boolean>;
   deleteTopic(name: string): Promise<void>;
   listTopics(): Promise<string[]>;
+  /** Per partition, the offset the next message will get (the high watermark), sorted by partition. */
+  endOffsets(topic: string): Promise<{ partition: number; offset: number }[]>;
   disconnect(): Promise<void>;
 }
 
