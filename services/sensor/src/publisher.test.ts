@@ -154,3 +154,25 @@ test('a file replay without a spool retries the failed send in place and loses n
   assert.deepEqual(producer.seqs, range(0, 100));
   await pub.stop();
 });
+
+test('stop() puts the memory queue on disk at once, while the send in flight still hangs; order kept when it then fails', async () => {
+  const d = dir();
+  const producer = new ScriptedProducer();
+  const spool = new Spool(d, 1 << 30, 'oldest', 4096);
+  const pub = publisher(producer, spool);
+  const started = producer.hold();
+  push(pub, 0, 10); // in the hanging send
+  await started;
+  push(pub, 10, 60); // in memory
+  const stopping = pub.stop();
+  assert.ok(spool.bytes > 0 && pub.queuedBytes === 0, 'spooled before the send returned');
+  producer.down = true;
+  producer.release();
+  await stopping;
+
+  const next = new ScriptedProducer();
+  const pub2 = publisher(next, new Spool(d, 1 << 30, 'oldest', 4096));
+  await pub2.idle();
+  assert.deepEqual(next.seqs, range(0, 60));
+  await pub2.stop();
+});

@@ -113,10 +113,13 @@ export class Publisher {
 
   /**
    * Stops the send loop after the current send (a failing send is abandoned). With a spool, what
-   * is still queued in memory is written to it, to be sent by the next run.
+   * is queued in memory is written to it at once, to be sent by the next run: the send in flight
+   * can take kafkajs's whole retry budget (~20 s) to fail, longer than a supervisor may wait
+   * before SIGKILL. If it fails, its entries go in front of the spool (they are older).
    */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.spoolMemory();
     this.wake?.();
     await this.loop;
     this.spoolMemory();
