@@ -69,8 +69,8 @@ class ScriptedProducer implements KafkaProducer {
   async disconnect(): Promise<void> {}
 }
 
-function publisher(producer: KafkaProducer, spool: Spool | null, memLimitBytes = 64 * 1024 * 1024): Publisher {
-  return new Publisher({ producer, topic: 't', sensorId: 's', buckets: 1, batchRecords: 10, mode: spool ? 'spool' : 'wait', spool, memLimitBytes, logger: quiet, retryDelayMs: 10 });
+function publisher(producer: KafkaProducer, spool: Spool | null, memLimitBytes = 64 * 1024 * 1024, slowSendMs = 60_000): Publisher {
+  return new Publisher({ producer, topic: 't', sensorId: 's', buckets: 1, batchRecords: 10, mode: spool ? 'spool' : 'wait', spool, memLimitBytes, logger: quiet, retryDelayMs: 10, slowSendMs });
 }
 
 const range = (from: number, to: number): number[] => Array.from({ length: to - from }, (_, i) => from + i);
@@ -175,4 +175,24 @@ test('stop() puts the memory queue on disk at once, while the send in flight sti
   await pub2.idle();
   assert.deepEqual(next.seqs, range(0, 60));
   await pub2.stop();
+});
+
+test('a send from memory that hangs past slowSendMs moves the memory queue to the spool; when it then succeeds, order holds', async () => {
+  const producer = new ScriptedProducer();
+  const spool = new Spool(dir(), 1 << 30, 'oldest', 4096);
+  const pub = publisher(producer, spool, 64 * 1024 * 1024, 20);
+  const started = producer.hold();
+  push(pub, 0, 10);
+  await started;
+  push(pub, 10, 60);
+  assert.equal(spool.bytes, 0, 'in memory while the send is young');
+  while (spool.bytes === 0) await new Promise((r) => setTimeout(r, 5));
+  assert.equal(pub.queuedBytes, 0);
+  assert.equal(pub.stats.kafkaUp, true, 'slow is not down');
+  push(pub, 60, 80); // behind the spooled ones
+  producer.release(); // succeeds
+  await pub.idle();
+  assert.deepEqual(producer.seqs, range(0, 80));
+  assert.equal(spool.empty, true);
+  await pub.stop();
 });

@@ -9,11 +9,12 @@
  *   in flight (oldest)  <  spool on disk  <  memory queue (newest)
  *
  * An entry goes to the memory queue while the spool is empty, to the spool otherwise. In 'spool'
- * mode (live capture, which cannot wait) a memory queue above memLimitBytes moves into the spool,
- * and so does everything unsent as soon as a send fails: the send's unsent rest in front of the
- * spool, the memory queue behind it. While Kafka is down the backlog is therefore on disk (a
- * sensor that dies then loses nothing spooled) and still in order. In 'wait' mode (a file, which
- * can wait) the reader awaits room() instead and nothing is ever dropped.
+ * mode (live capture, which cannot wait) the memory queue moves into the spool when it grows above
+ * memLimitBytes, when a send from memory has gone unanswered for slowSendMs, and when a send
+ * fails — then the send's unsent rest goes in front of the spool, the memory queue behind it.
+ * While Kafka is down the backlog is therefore on disk (a sensor that dies loses at most the
+ * send in flight) and still in order. In 'wait' mode (a file, which can wait) the reader awaits
+ * room() instead and nothing is ever dropped.
  */
 import { BatchBuilder, encodeWatermark, type Watermark } from '@tcplens/wire';
 import type { TcpPacket } from '@tcplens/packet';
@@ -34,6 +35,12 @@ export interface PublisherOptions {
   logger: KafkaLogger;
   /** Pause after a failed send before the retry (default 1000 ms). */
   retryDelayMs?: number;
+  /**
+   * 'spool' mode: a send from memory still unanswered after this long (default 2000 ms) moves the
+   * memory queue to the spool without waiting for it to fail, which with kafkajs's bounded retries
+   * takes 10-20 s when the broker is gone.
+   */
+  slowSendMs?: number;
 }
 
 export interface PublisherStats {
@@ -183,7 +190,9 @@ export class Publisher {
       }
       this.inFlight++;
       const fromMemory = chunk.done === undefined;
+      const slow = fromMemory && this.o.mode === 'spool' ? setTimeout(() => this.spoolMemory(), this.o.slowSendMs ?? 2000) : undefined;
       const sent = await this.sendAll(chunk.entries, fromMemory && this.o.spool !== null);
+      clearTimeout(slow);
       this.inFlight--;
       if (fromMemory) {
         if (sent < chunk.entries.length) {
