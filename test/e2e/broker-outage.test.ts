@@ -115,10 +115,13 @@ test('broker stopped 20 s and restarted under live capture: every packet capture
     await broker('stop');
     const down = Date.now();
     note(`broker stopped after ${traffic.made.length} connections`);
-    // The sensor notices at its next send (kafkajs gives up after its bounded retries).
-    await until('the sensor to report Kafka down', async () => (await sensor.metrics()).value('tcplens_sensor_kafka_up') === 0, 120_000);
-    note('sensor reports kafka_up 0');
+    // The sensor spools once a send hangs (2 s), and reports Kafka down once a send has failed
+    // (kafkajs gives up after its bounded retries, 10-20 s).
+    const sinceDown = (): string => `${((Date.now() - down) / 1000).toFixed(1)} s after the stop`;
     await until('the sensor to spool', async () => (await sensor.metrics()).value('tcplens_sensor_spool_bytes') > 0, 60_000);
+    note(`sensor spooling ${sinceDown()}`);
+    await until('the sensor to report Kafka down', async () => (await sensor.metrics()).value('tcplens_sensor_kafka_up') === 0, 120_000);
+    note(`sensor reports kafka_up 0 ${sinceDown()}`);
     const left = OUTAGE_MS - (Date.now() - down);
     if (left > 0) await sleep(left);
     const during = await sensor.metrics();
@@ -200,6 +203,14 @@ test('broker stopped 20 s and restarted under live capture: every packet capture
     const states = new Map<string, number>();
     for (const m of made) states.set(m.expected.conn_state, (states.get(m.expected.conn_state) ?? 0) + 1);
     note(`by conn_state: ${[...states].map(([s, n]) => `${s} ${n}`).join(', ')}`);
+  } catch (err) {
+    // What the services were doing: their last warnings and their last health line.
+    for (const c of children) {
+      const health = c.logs.filter((l) => / health$/.test(l.msg)).pop();
+      const events = c.logs.filter((l) => !/ health$/.test(l.msg) && l['component'] !== 'kafkajs').slice(-10);
+      for (const l of [...events, ...(health ? [health] : [])]) t.diagnostic(JSON.stringify(l));
+    }
+    throw err;
   } finally {
     const keep = process.env['TCPLENS_TEST_LOGS']; // a directory: keep the services' logs there
     if (keep) for (const [i, c] of children.entries()) writeFileSync(join(keep, `broker-outage-${i}.log`), c.logs.map((l) => JSON.stringify(l)).join('\n') + '\n' + c.text());
