@@ -28,6 +28,10 @@ export async function createAdmin(js: Kafka, brokers: readonly string[]): Promis
           .map((x) => ({ partition: x.partition, offset: x.offset, metadata: x.metadata ?? null }))
           .sort((x, y) => x.partition - y.partition);
       }),
+    endOffsets: (topic) =>
+      mapped(brokers, `fetch end offsets of ${topic}`, async () =>
+        (await a.fetchTopicOffsets(topic)).map((p) => ({ partition: p.partition, offset: Number(p.high) })).sort((x, y) => x.partition - y.partition),
+      ),
     disconnect: () => mapped(brokers, 'disconnect admin', () => a.disconnect()),
   };
 }

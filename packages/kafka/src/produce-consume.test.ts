@@ -29,6 +29,9 @@ test('10,000 keyed messages through an idempotent producer arrive exactly once, 
     await producer.send(topic, batch);
   }
   await producer.disconnect();
+  const ends = await admin.endOffsets(topic);
+  assert.deepEqual(ends.map((e) => e.partition), [0, 1, 2]);
+  assert.equal(ends.reduce((n, e) => n + e.offset, 0), total, `end offsets ${JSON.stringify(ends)}: one per message`);
 
   const seen = new Map<string, number[]>(); // key -> seq numbers in arrival order
   const partitionOfKey = new Map<string, number>();

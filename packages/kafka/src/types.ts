@@ -121,6 +121,8 @@ export interface KafkaAdmin {
   listTopics(): Promise<string[]>;
   /** A group's committed offsets (and their metadata) for every partition of a topic. */
   fetchOffsets(groupId: string, topic: string): Promise<CommittedOffset[]>;
+  /** Per partition, the offset the next message will get (the high watermark), sorted by partition. */
+  endOffsets(topic: string): Promise<{ partition: number; offset: number }[]>;
   disconnect(): Promise<void>;
 }
 

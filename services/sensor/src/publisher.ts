@@ -9,8 +9,12 @@
  *   in flight (oldest)  <  spool on disk  <  memory queue (newest)
  *
  * An entry goes to the memory queue while the spool is empty, to the spool otherwise. In 'spool'
- * mode (live capture, which cannot wait) a memory queue above memLimitBytes moves into the spool;
- * in 'wait' mode (a file, which can) the reader awaits room() instead and nothing is ever dropped.
+ * mode (live capture, which cannot wait) the memory queue moves into the spool when it grows above
+ * memLimitBytes, when a send from memory has gone unanswered for slowSendMs, and when a send
+ * fails — then the send's unsent rest goes in front of the spool, the memory queue behind it.
+ * While Kafka is down the backlog is therefore on disk (a sensor that dies loses at most the
+ * send in flight) and still in order. In 'wait' mode (a file, which can wait) the reader awaits
+ * room() instead and nothing is ever dropped.
  */
 import { BatchBuilder, encodeWatermark, type Watermark } from '@tcplens/wire';
 import type { TcpPacket } from '@tcplens/packet';
@@ -31,6 +35,12 @@ export interface PublisherOptions {
   logger: KafkaLogger;
   /** Pause after a failed send before the retry (default 1000 ms). */
   retryDelayMs?: number;
+  /**
+   * 'spool' mode: a send from memory still unanswered after this long (default 2000 ms) moves the
+   * memory queue to the spool without waiting for it to fail, which with kafkajs's bounded retries
+   * takes 10-20 s when the broker is gone.
+   */
+  slowSendMs?: number;
 }
 
 export interface PublisherStats {
@@ -110,16 +120,16 @@ export class Publisher {
 
   /**
    * Stops the send loop after the current send (a failing send is abandoned). With a spool, what
-   * is still queued in memory is written to it, to be sent by the next run.
+   * is queued in memory is written to it at once, to be sent by the next run: the send in flight
+   * can take kafkajs's whole retry budget (~20 s) to fail, longer than a supervisor may wait
+   * before SIGKILL. If it fails, its entries go in front of the spool (they are older).
    */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.spoolMemory();
     this.wake?.();
     await this.loop;
-    const spool = this.o.spool;
-    if (spool !== null) for (const e of this.mem) spool.append(e);
-    this.mem = [];
-    this.memBytes = 0;
+    this.spoolMemory();
   }
 
   private isIdle(): boolean {
@@ -140,16 +150,22 @@ export class Publisher {
     } else {
       this.mem.push(e);
       this.memBytes += e.value.length;
-      if (this.o.mode === 'spool' && spool !== null && this.memBytes > this.o.memLimitBytes) {
-        for (const m of this.mem) spool.append(m);
-        this.mem = [];
-        this.memBytes = 0;
-      }
+      if (this.o.mode === 'spool' && this.memBytes > this.o.memLimitBytes) this.spoolMemory();
     }
     this.wake?.();
   }
 
-  private takeChunk(): { entries: SpoolEntry[]; done?: () => void } | undefined {
+  /** Moves the memory queue, in order, to the end of the spool (if there is one). */
+  private spoolMemory(): void {
+    const spool = this.o.spool;
+    if (spool === null) return;
+    for (const m of this.mem) spool.append(m);
+    this.mem = [];
+    this.memBytes = 0;
+    for (const r of this.roomWaiters.splice(0)) r();
+  }
+
+  private takeChunk(): { entries: SpoolEntry[]; done?: (sent?: number) => void } | undefined {
     const spool = this.o.spool;
     if (spool !== null && !spool.empty) return spool.takeOldest();
     if (this.mem.length === 0) return undefined;
@@ -173,20 +189,36 @@ export class Publisher {
         continue;
       }
       this.inFlight++;
-      const ok = await this.sendAll(chunk.entries);
+      const fromMemory = chunk.done === undefined;
+      const slow = fromMemory && this.o.mode === 'spool' ? setTimeout(() => this.spoolMemory(), this.o.slowSendMs ?? 2000) : undefined;
+      const sent = await this.sendAll(chunk.entries, fromMemory && this.o.spool !== null);
+      clearTimeout(slow);
       this.inFlight--;
-      if (ok) chunk.done?.();
-      else {
-        // Stopped while Kafka was down: spooled entries stay on disk; entries taken from memory go
-        // back to it (stop() spools them; behind newer spooled ones if the spool had filled since).
-        if (chunk.done === undefined) this.mem.unshift(...chunk.entries);
-        return;
-      }
+      if (fromMemory) {
+        if (sent < chunk.entries.length) {
+          // Older than anything queued since: in front of the spool (stop() spools the memory
+          // queue behind it), or back to the head of the memory queue when there is no spool.
+          const rest = chunk.entries.slice(sent);
+          if (this.o.spool !== null) {
+            this.o.spool.prepend(rest);
+            this.spoolMemory();
+          } else {
+            this.mem.unshift(...rest);
+            for (const e of rest) this.memBytes += e.value.length;
+          }
+        }
+      } else chunk.done!(sent);
+      // Stopped: what is left stays queued (spooled by stop()) for the next run.
+      if (this.stopped) return;
+      if (sent < chunk.entries.length) await new Promise((r) => setTimeout(r, this.o.retryDelayMs ?? 1000));
     }
   }
 
-  /** Sends entries in slices; retries a failed slice until it goes through or stop() is called. */
-  private async sendAll(entries: SpoolEntry[]): Promise<boolean> {
+  /**
+   * Sends entries in slices and returns how many went through. A failed slice is retried after a
+   * pause, unless `giveUp` (the caller spools the rest and retries from there) or stop() was called.
+   */
+  private async sendAll(entries: SpoolEntry[], giveUp: boolean): Promise<number> {
     let i = 0;
     while (i < entries.length) {
       let j = i;
@@ -199,7 +231,7 @@ export class Publisher {
         this.stats.sendFailures++;
         if (this.stats.kafkaUp) this.o.logger.warn({ err: (err as Error).message, code: (err as { code?: string }).code }, 'kafka send failed; queuing (spool when in live mode) and retrying');
         this.stats.kafkaUp = false;
-        if (this.stopped) return false;
+        if (this.stopped || giveUp) return i;
         await new Promise((r) => setTimeout(r, this.o.retryDelayMs ?? 1000));
         continue;
       }
@@ -214,6 +246,6 @@ export class Publisher {
       }
       i = j;
     }
-    return true;
+    return i;
   }
 }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Spool, type SpoolEntry } from './spool.js';
@@ -74,4 +74,43 @@ test('segments left by an earlier run are drained first, in order', () => {
   assert.equal(b.empty, false);
   b.append(entry(9));
   assert.deepEqual(drain(b), Array.from({ length: 10 }, (_, i) => i));
+});
+
+test('prepend puts entries in front of every segment; done(n) keeps only the unsent rest, also across a restart', () => {
+  const d = dir();
+  const s = new Spool(d, 1 << 20, 'oldest', 4 * 1014);
+  for (let i = 10; i < 20; i++) s.append(entry(i));
+  s.prepend([entry(5), entry(6)]);
+  s.prepend([entry(3), entry(4)]);
+  const first = s.takeOldest()!;
+  assert.deepEqual(ids(first.entries), [3, 4]);
+  first.done();
+  const second = s.takeOldest()!;
+  assert.deepEqual(ids(second.entries), [5, 6]);
+  second.done(1); // 5 acknowledged, 6 not
+  const before = s.bytes;
+  s.close();
+  const again = new Spool(d, 1 << 20, 'oldest', 4 * 1014);
+  assert.equal(again.bytes, before);
+  assert.deepEqual(drain(again), [6, ...Array.from({ length: 10 }, (_, i) => 10 + i)]);
+  assert.equal(again.bytes, 0);
+});
+
+test('prepend into an empty spool, and into one numbered from 0 by an older version (renumbered at start)', () => {
+  const e = new Spool(dir(), 1 << 20, 'oldest', 4 * 1014);
+  e.prepend([entry(1), entry(2)]);
+  e.append(entry(3));
+  assert.deepEqual(drain(e), [1, 2, 3]);
+
+  const d = dir();
+  const old = new Spool(d, 1 << 20, 'oldest', 4 * 1014);
+  for (let i = 10; i < 20; i++) old.append(entry(i));
+  old.close();
+  const names = readdirSync(d).sort();
+  names.forEach((n, i) => renameSync(join(d, n), join(d, `${String(i).padStart(12, '0')}.seg`)));
+  const s = new Spool(d, 1 << 20, 'oldest', 4 * 1014);
+  s.prepend([entry(9)]);
+  s.append(entry(20));
+  assert.deepEqual(drain(s), Array.from({ length: 12 }, (_, i) => 9 + i));
+  assert.deepEqual(readdirSync(d), []);
 });

@@ -11,8 +11,12 @@
  * entry, 'oldest' deletes whole sealed segments from the oldest on (never the one being sent).
  * Every dropped entry's packet count is added to `droppedPackets`.
  * Segments left by an earlier run are picked up at start and drained first.
+ *
+ * File names are the segment's 12-digit number; order is name order. A new spool numbers from
+ * FIRST_SEQ up, leaving room below for prepend(): entries that were older than everything spooled
+ * (a send from memory that failed) go in front, under the number before the first segment's.
  */
-import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const DROP_POLICIES = ['oldest', 'newest'] as const;
@@ -26,6 +30,7 @@ export interface SpoolEntry {
 }
 
 interface Segment {
+  seq: number;
   path: string;
   bytes: number;
   packets: number;
@@ -34,10 +39,13 @@ interface Segment {
 }
 
 const ENTRY_HEADER = 12;
+/** Numbers below this are for prepend(); a spool left with lower ones is renumbered at start. */
+const FIRST_SEQ = 1_000_000_000;
+const segName = (seq: number): string => `${String(seq).padStart(12, '0')}.seg`;
 
 export class Spool {
   private readonly segments: Segment[] = [];
-  private seq = 0;
+  private seq = FIRST_SEQ;
   bytes = 0;
   droppedPackets = 0;
   droppedEntries = 0;
@@ -49,13 +57,20 @@ export class Spool {
     readonly segmentBytes = Math.max(64 * 1024, Math.min(8 * 1024 * 1024, Math.floor(maxBytes / 8))),
   ) {
     mkdirSync(dir, { recursive: true });
-    for (const name of readdirSync(dir).filter((n) => /^\d{12}\.seg$/.test(n)).sort()) {
+    let names = readdirSync(dir).filter((n) => /^\d{12}\.seg$/.test(n)).sort();
+    if (names.length > 0 && Number(names[0]!.slice(0, 12)) < FIRST_SEQ / 2) {
+      // No room in front (an older numbering): shift every segment up, the newest first.
+      for (const name of [...names].reverse()) renameSync(join(dir, name), join(dir, segName(Number(name.slice(0, 12)) + FIRST_SEQ)));
+      names = names.map((n) => segName(Number(n.slice(0, 12)) + FIRST_SEQ));
+    }
+    for (const name of names) {
       const path = join(dir, name);
+      const seq = Number(name.slice(0, 12));
       const entries = readSegment(path);
       const size = statSync(path).size;
-      this.segments.push({ path, bytes: size, packets: entries.reduce((n, e) => n + e.packets, 0), fd: null, inFlight: false });
+      this.segments.push({ seq, path, bytes: size, packets: entries.reduce((n, e) => n + e.packets, 0), fd: null, inFlight: false });
       this.bytes += size;
-      this.seq = Math.max(this.seq, Number(name.slice(0, 12)) + 1);
+      this.seq = Math.max(this.seq, seq + 1);
     }
   }
 
@@ -80,11 +95,18 @@ export class Spool {
         this.droppedEntries++;
       }
     }
+    this.appendUnbounded(e);
+    return true;
+  }
+
+  private appendUnbounded(e: SpoolEntry): void {
+    const size = ENTRY_HEADER + e.key.length + e.value.length;
     let seg = this.active();
     if (seg === undefined || seg.bytes + size > this.segmentBytes) {
       if (seg) this.seal(seg);
-      const path = join(this.dir, `${String(this.seq++).padStart(12, '0')}.seg`);
-      seg = { path, bytes: 0, packets: 0, fd: openSync(path, 'a'), inFlight: false };
+      const seq = this.seq++;
+      const path = join(this.dir, segName(seq));
+      seg = { seq, path, bytes: 0, packets: 0, fd: openSync(path, 'a'), inFlight: false };
       this.segments.push(seg);
     }
     const head = Buffer.allocUnsafe(ENTRY_HEADER);
@@ -97,14 +119,33 @@ export class Spool {
     seg.bytes += size;
     seg.packets += e.packets;
     this.bytes += size;
-    return true;
+  }
+
+  /**
+   * Puts entries in front of everything spooled (they are older: taken from memory for a send that
+   * failed). Not subject to maxBytes: they were already accepted, and are at most one send's worth.
+   */
+  prepend(entries: readonly SpoolEntry[]): void {
+    if (entries.length === 0) return;
+    const first = this.segments[0];
+    if (first === undefined) {
+      for (const e of entries) this.appendUnbounded(e);
+      return;
+    }
+    const seq = first.seq - 1; // >= FIRST_SEQ - (number of prepends) > 0
+    const path = join(this.dir, segName(seq));
+    const buf = encodeEntries(entries);
+    writeFileSync(path, buf);
+    this.segments.unshift({ seq, path, bytes: buf.length, packets: entries.reduce((n, e) => n + e.packets, 0), fd: null, inFlight: false });
+    this.bytes += buf.length;
   }
 
   /**
    * The oldest segment's entries, for sending; call done() once Kafka acknowledged them (the file is
-   * then deleted). Until then the segment counts as spooled, so newer entries keep queuing behind it.
+   * then deleted), or done(n) when only the first n were (the segment keeps the rest). Until then the
+   * segment counts as spooled, so newer entries keep queuing behind it.
    */
-  takeOldest(): { entries: SpoolEntry[]; done(): void } | undefined {
+  takeOldest(): { entries: SpoolEntry[]; done(sent?: number): void } | undefined {
     const seg = this.segments[0];
     if (seg === undefined) return undefined;
     if (seg.fd !== null) this.seal(seg);
@@ -112,9 +153,19 @@ export class Spool {
     const entries = readSegment(seg.path);
     return {
       entries,
-      done: () => {
+      done: (sent = entries.length) => {
         seg.inFlight = false;
-        if (this.segments.includes(seg)) this.remove(seg);
+        if (!this.segments.includes(seg)) return; // dropped by policy meanwhile
+        if (sent >= entries.length) return this.remove(seg);
+        if (sent <= 0) return;
+        // Keep the unsent rest (so a restart does not send the acknowledged part again).
+        const rest = entries.slice(sent);
+        const buf = encodeEntries(rest);
+        writeFileSync(`${seg.path}.tmp`, buf);
+        renameSync(`${seg.path}.tmp`, seg.path);
+        this.bytes += buf.length - seg.bytes;
+        seg.bytes = buf.length;
+        seg.packets = rest.reduce((n, e) => n + e.packets, 0);
       },
     };
   }
@@ -145,6 +196,18 @@ export class Spool {
     this.segments.splice(this.segments.indexOf(s), 1);
     this.bytes -= s.bytes;
   }
+}
+
+function encodeEntries(entries: readonly SpoolEntry[]): Buffer {
+  const parts: Buffer[] = [];
+  for (const e of entries) {
+    const head = Buffer.allocUnsafe(ENTRY_HEADER);
+    head.writeUInt32LE(e.key.length, 0);
+    head.writeUInt32LE(e.value.length, 4);
+    head.writeUInt32LE(e.packets, 8);
+    parts.push(head, e.key, e.value);
+  }
+  return Buffer.concat(parts);
 }
 
 function readSegment(path: string): SpoolEntry[] {
