@@ -30,7 +30,7 @@ Captures TCP headers and publishes them as wire batches to Kafka (topic ${WIRE_T
   --batch-records N     records per batch, default 1024
   --compression C       Kafka batch compression: gzip | none (default gzip)
   --linger-ms MS        a batch is sent at the latest this long after its first packet (100)
-  --heartbeat-ms MS     watermark period: wall clock when live, packet time in a replay (1000)
+  --heartbeat-ms MS     watermark period: wall clock when live, packet time in a replay (500)
   --spool-dir DIR       on-disk spool while Kafka is down (default ./tcplens-spool)
   --spool-max-mb MB     spool bound (default 1024)
   --drop-policy P       when the spool is full: oldest | newest (default oldest)
@@ -124,7 +124,7 @@ export function parseSensorArgs(args: string[], env: NodeJS.ProcessEnv = process
     batchRecords: Math.floor(numberOption('batch-records', values['batch-records'], 1024, 1, Math.min(MAX_CAPACITY, 12_000), p)),
     compression,
     lingerMs: numberOption('linger-ms', values['linger-ms'], 100, 1, 60_000, p),
-    heartbeatMs: numberOption('heartbeat-ms', values['heartbeat-ms'], 1000, 10, 600_000, p),
+    heartbeatMs: numberOption('heartbeat-ms', values['heartbeat-ms'], 500, 10, 600_000, p),
     spoolDir: values['spool-dir'] ?? './tcplens-spool',
     spoolMaxBytes: Math.floor(numberOption('spool-max-mb', values['spool-max-mb'], 1024, 1, 1 << 20, p) * 1024 * 1024),
     dropPolicy,
