@@ -16,15 +16,18 @@ import type { ConnectionRecord } from './record.js';
 import { Conversation } from './test-packets.js';
 import { ConnectionTracker, type TrackerStats } from './tracker.js';
 
-function replay(packets: readonly TcpPacket[], fast: boolean, opts: TrackerOptions): { records: ConnectionRecord[]; stats: TrackerStats; taken: number } {
+/** With `sensors`, packet i comes from sensor `sensors[i]` (a name; the first one is sensor 0). */
+function replay(packets: readonly TcpPacket[], fast: boolean, opts: TrackerOptions, sensors?: readonly string[]): { records: ConnectionRecord[]; stats: TrackerStats; taken: number } {
   const records: ConnectionRecord[] = [];
   const before = fastPath.taken[0]!;
   fastPath.enabled = fast;
   try {
-    const tr = new ConnectionTracker(opts, (r) => records.push(r));
+    const tr = new ConnectionTracker(sensors ? { ...opts, sensorId: sensors[0] } : opts, (r, first, last) => records.push({ ...r, first, last } as ConnectionRecord));
     for (let i = 0; i < packets.length; i++) {
       const p = packets[i]!;
-      tr.process(p);
+      tr.position = i;
+      if (sensors) tr.process(p, tr.sensorIndex(sensors[i]!));
+      else tr.process(p);
       if ((i & 63) === 63) tr.advance(p.tsSec * 1_000_000 + Math.floor(p.tsNsec / 1000));
     }
     tr.flush();
@@ -35,9 +38,9 @@ function replay(packets: readonly TcpPacket[], fast: boolean, opts: TrackerOptio
 }
 
 /** Replays both ways and compares; returns how many segments took the fast path. */
-function same(packets: readonly TcpPacket[], opts: TrackerOptions = {}): number {
-  const slow = replay(packets, false, opts);
-  const fast = replay(packets, true, opts);
+function same(packets: readonly TcpPacket[], opts: TrackerOptions = {}, sensors?: readonly string[]): number {
+  const slow = replay(packets, false, opts, sensors);
+  const fast = replay(packets, true, opts, sensors);
   assert.equal(slow.taken, 0);
   assert.deepEqual(fast.records, slow.records);
   assert.deepEqual(fast.stats, slow.stats);
@@ -65,6 +68,7 @@ test('real captures: the same records and stats with and without the fast path',
     const packets = await load(fileURLToPath(new URL(c, import.meta.url)));
     taken += same(packets);
     taken += same(packets, { emitClosedAfterUs: 1_000_000 });
+    taken += same(packets, { multiSensor: true }); // the tracker service's mode, one sensor
   }
   assert.ok(taken > 100, `the fast path was taken ${taken} times`);
 });
@@ -188,4 +192,42 @@ test('random conversations: the same records and stats with and without the fast
     taken += same(packets, { emitClosedAfterUs: 1_000_000, inactivityTimeoutUs: 60_000_000 });
   }
   assert.ok(taken > 1000, `the fast path was taken ${taken} times`);
+});
+
+/**
+ * Two sensors (the tracker service's multiSensor mode): every packet seen by sensor a, and by b
+ * with probability 0.7 with a clock offset and jitter, b's copy sometimes first; some connections
+ * seen only by b. The fast path must give the same records (positions included) and stats as the
+ * general path, including every duplicate recognised (stats.duplicates) and b's own timings.
+ */
+test('two sensors: the same records and stats with and without the fast path', () => {
+  let taken = 0;
+  let duplicates = 0;
+  for (let seed = 1; seed <= 30; seed++) {
+    const r = rng(seed * 40503 + 7);
+    const all: { t: number; k: number; p: TcpPacket; sensor: string }[] = [];
+    for (let i = 0; i < 30; i++) {
+      const t0 = 1_700_000_000_000_000 + Math.floor(r() * 5e6);
+      const onlyB = r() < 0.15;
+      const offset = Math.floor((r() - 0.5) * 4000); // b's clock, up to ±2 ms off
+      conversation(r, i, t0).forEach((p, k) => {
+        const t = p.tsSec * 1e6 + p.tsNsec / 1000;
+        if (!onlyB) all.push({ t, k: i * 10000 + k * 2, p, sensor: 'a' });
+        if (onlyB || r() < 0.7) {
+          const tb = t + offset + Math.floor(r() * 300);
+          const q = { ...p, tsSec: Math.floor(tb / 1e6), tsNsec: (tb % 1e6) * 1000 };
+          // b's copy reaches the tracker a little before or after a's (another partition lag).
+          all.push({ t: t + Math.floor((r() - 0.3) * 2000), k: i * 10000 + k * 2 + 1, p: q, sensor: 'b' });
+        }
+      });
+    }
+    all.sort((x, y) => x.t - y.t || x.k - y.k);
+    const packets = all.map((x) => x.p);
+    const sensors = all.map((x) => x.sensor);
+    taken += same(packets, { multiSensor: true }, sensors);
+    taken += same(packets, { multiSensor: true, emitClosedAfterUs: 1_000_000, inactivityTimeoutUs: 60_000_000 }, sensors);
+    duplicates += replay(packets, true, { multiSensor: true }, sensors).stats.duplicatePackets;
+  }
+  assert.ok(taken > 1000, `the fast path was taken ${taken} times`);
+  assert.ok(duplicates > 1000, `${duplicates} copies recognised`);
 });

@@ -28,8 +28,14 @@ import type { TimeoutLists } from './timeouts.js';
 
 const TWO_32 = 4294967296;
 const TOO_LARGE_SEQ_DELTA = 1048576;
-/** Bits of a connection that send every packet to the general path. */
-const SLOW_BITS = CB.FLIP_PENDING | CB.HAS_MULTI;
+/**
+ * Bits of a connection that send every packet to the general path. A connection with multi-sensor
+ * data (HAS_MULTI) may still take the fast path when the tracker checked that only its first
+ * sensor has delivered packets so far (tracker.ts soloRing): the caller then passes SOLO_SLOW_BITS
+ * and records the segment in the connection's dedup ring itself.
+ */
+export const SLOW_BITS = CB.FLIP_PENDING | CB.HAS_MULTI;
+export const SOLO_SLOW_BITS = CB.FLIP_PENDING;
 /** Sender and receiver states whose data/ACK segment runs no state function (state-machine.ts). */
 const QUIET_STATES = (1 << S.PARTIAL) | (1 << S.ESTABLISHED) | (1 << S.CLOSED);
 /** Senders whose FIN only closes them. */
@@ -57,7 +63,7 @@ export const fastPath = { enabled: true, taken: new Float64Array(1) };
  * its FIN completed the close), or NOT_TAKEN with nothing changed.
  */
 export function fastSegment(
-  st: Store, tl: TimeoutLists, s: number, isOrig: boolean, p: TcpPacket, now: Float64Array,
+  st: Store, tl: TimeoutLists, s: number, isOrig: boolean, p: TcpPacket, now: Float64Array, slowBits = SLOW_BITS,
 ): number {
   // The time comes in a typed array and the fields from the packet: a µs time (~1.7e15) passed
   // as an argument would be boxed into a new heap number on every call.
@@ -68,7 +74,7 @@ export function fastSegment(
   const bits = st.bits[s]!;
   // No RST seen (a first FIN is fine), one sensor, no pending flip, a non-zero window.
   const sides = st.sides[s]!;
-  if ((bits & SLOW_BITS) !== 0 || (sides & ~3) !== 0 || window === 0) return NOT_TAKEN;
+  if ((bits & slowBits) !== 0 || (sides & ~3) !== 0 || window === 0) return NOT_TAKEN;
   // The expiry list stays the same: ACTIVE, or the linger list the connection is already on.
   const cls = (st.phaseCls[s]! >> 4) - 1;
   const lingering = (bits & CB.LINGER) !== 0;
@@ -225,11 +231,11 @@ export function fastSegment(
  * sensor: both sides become ESTABLISHED and the connection moves to the ACTIVE list, as the
  * general path would do (state-machine.ts inactive()). TAKEN, or NOT_TAKEN with nothing changed.
  */
-export function fastSynAck(st: Store, tl: TimeoutLists, s: number, p: TcpPacket, now: Float64Array): number {
+export function fastSynAck(st: Store, tl: TimeoutLists, s: number, p: TcpPacket, now: Float64Array, slowBits = SLOW_BITS): number {
   const t = now[0]!;
   const window = p.window;
   const bits = st.bits[s]!;
-  if ((bits & (SLOW_BITS | CB.LINGER)) !== 0 || st.sides[s] !== 0 || window === 0 || p.payloadLen !== 0) return NOT_TAKEN;
+  if ((bits & (slowBits | CB.LINGER)) !== 0 || st.sides[s] !== 0 || window === 0 || p.payloadLen !== 0) return NOT_TAKEN;
   const o = 2 * s;
   const r = o + 1;
   const os = st.st[o]! & 15;

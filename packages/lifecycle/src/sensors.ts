@@ -114,13 +114,23 @@ export class DedupRing {
       e[i + 4] = (mask | bit) >>> 0;
       return true;
     }
+    this.remember(isOrig, flags, seq, ack, len, t, sensor);
+    return false;
+  }
+
+  /**
+   * Remembers a segment without looking for it: what seenByOther does when it finds no match.
+   * Only for a segment that cannot match, i.e. every entry is from this same sensor.
+   */
+  remember(isOrig: boolean, flags: number, seq: number, ack: number, len: number, t: number, sensor: number): void {
+    const key = (isOrig ? 1 : 0) + flags * 2 + len * 1024;
+    const e = this.e;
     const at = this.pos * W;
     e[at] = key;
     e[at + 1] = seq;
     e[at + 2] = ack;
     e[at + 3] = t;
-    e[at + 4] = bit;
+    e[at + 4] = sensorBit(sensor) >>> 0;
     this.pos = (this.pos + 1) % RING;
-    return false;
   }
 }

@@ -24,7 +24,7 @@ import { CB, EB, TimeoutClass } from './conn.js';
 import { clockPacket, clockPacket0, DedupRing, MultiSide, SensorClock } from './sensors.js';
 import { ConnTable } from './conn-table.js';
 import { EarlyEmitQueue } from './early-emit.js';
-import { fastPath, fastSegment, fastSynAck, NOT_TAKEN, TAKEN_LINGER } from './fast-path.js';
+import { fastPath, fastSegment, fastSynAck, NOT_TAKEN, SLOW_BITS, SOLO_SLOW_BITS, TAKEN_LINGER } from './fast-path.js';
 import { EndpointState as S, didClose, epState } from './endpoint.js';
 import { flipped } from './history.js';
 import { resolveOptions, type ResolvedOptions, type TrackerOptions } from './options.js';
@@ -136,21 +136,33 @@ export class ConnectionTracker {
     let s = this.table.find(hash, key, srcPort, dstPort);
     let isOrig = this.table.foundIsOrig;
     if (sensor !== 0 && !this.multiSensor) this.multiSensor = true;
-    // The common segment (data/ACK/FIN, in order, both sides established) in one pass (fast-path.ts).
-    if (s >= 0 && !this.multiSensor && (flags & ~(TcpFlag.PSH | TcpFlag.FIN)) === TcpFlag.ACK && fastPath.enabled) {
-      const done = fastSegment(this.st, this.timeouts, s, isOrig, p, this.now);
-      if (done !== NOT_TAKEN) {
-        const quiet = this.opts.emitClosedAfterUs;
-        if (done === TAKEN_LINGER && quiet >= 0) this.early.push(s, t + quiet);
-        this.lastPos[s] = this.position;
-        return;
+    // The common segment (data/ACK/FIN, in order, both sides established) and the first SYN-ACK
+    // in one pass (fast-path.ts). With several sensors only on a connection that no other sensor
+    // has delivered a packet of yet; its segment then goes into the dedup ring, as duplicate()
+    // would do, so a later copy from another sensor is still recognised.
+    if (s >= 0 && fastPath.enabled) {
+      let slowBits = SLOW_BITS;
+      let ring: DedupRing | null = null;
+      if (this.multiSensor) {
+        ring = this.soloRing(s, sensor);
+        slowBits = ring === null ? -1 : SOLO_SLOW_BITS;
       }
-    } else if (
-      s >= 0 && !isOrig && !this.multiSensor && flags === (TcpFlag.SYN | TcpFlag.ACK) && fastPath.enabled &&
-      fastSynAck(this.st, this.timeouts, s, p, this.now) !== NOT_TAKEN
-    ) {
-      this.lastPos[s] = this.position;
-      return;
+      if (slowBits !== -1) {
+        if ((flags & ~(TcpFlag.PSH | TcpFlag.FIN)) === TcpFlag.ACK) {
+          const done = fastSegment(this.st, this.timeouts, s, isOrig, p, this.now, slowBits);
+          if (done !== NOT_TAKEN) {
+            if (ring !== null) ring.remember(isOrig, flags, p.seq, p.ack, p.payloadLen, t, sensor);
+            const quiet = this.opts.emitClosedAfterUs;
+            if (done === TAKEN_LINGER && quiet >= 0) this.early.push(s, t + quiet);
+            this.lastPos[s] = this.position;
+            return;
+          }
+        } else if (!isOrig && flags === (TcpFlag.SYN | TcpFlag.ACK) && fastSynAck(this.st, this.timeouts, s, p, this.now, slowBits) !== NOT_TAKEN) {
+          if (ring !== null) ring.remember(isOrig, flags, p.seq, p.ack, p.payloadLen, t, sensor);
+          this.lastPos[s] = this.position;
+          return;
+        }
+      }
     }
     if (s >= 0) {
       if (this.multiSensor && this.duplicate(s, isOrig, p, t, sensor)) {
@@ -203,6 +215,18 @@ export class ConnectionTracker {
       st.bits[s]! |= CB.HAS_MULTI;
     }
     return m;
+  }
+
+  /**
+   * The dedup ring of slot s when `sensor` is its first sensor and the only one that has delivered
+   * a packet of it (no other sensor's clock, copy or later packet recorded): every ring entry is
+   * then this sensor's, so its next segment cannot be a copy and needs no search. Else null.
+   */
+  private soloRing(s: number, sensor: number): DedupRing | null {
+    if ((this.st.bits[s]! & CB.HAS_MULTI) === 0) return null;
+    const m = this.st.multi.get(s);
+    if (m === undefined || m.sensor0 !== sensor || m.clocks !== null || m.lastUs0 >= 0) return null;
+    return m.ring;
   }
 
   private sensor0(s: number): number {

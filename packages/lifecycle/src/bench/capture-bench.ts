@@ -1,6 +1,8 @@
 /**
  * Engine-only throughput on a real capture (not a test):
- *   node --expose-gc dist/bench/capture-bench.js [capture.pcap] [runs]
+ *   node --expose-gc dist/bench/capture-bench.js [capture.pcap] [runs] [--multi-sensor]
+ * --multi-sensor: the tracker service's mode (multiSensor from the first packet: a dedup ring per
+ * connection, so that another sensor's copies are recognised), with the same single-sensor input.
  * The capture is decoded once into columns (packet-columns.ts); each run times only the replay
  * through a fresh ConnectionTracker (process per packet, advance every 4096 packets as the CLI
  * does per batch, then flush). An empty replay (cursor loads only) is timed too, for reference.
@@ -13,11 +15,12 @@ import { loadColumns, ReplayCursor, type PacketColumns } from './packet-columns.
 
 const file = process.argv[2] || new URL('../../../../.cache/bench-1000000.pcap', import.meta.url).pathname;
 const runs = Number(process.argv[3] ?? 5);
+const multiSensor = process.argv.includes('--multi-sensor');
 
 function replay(c: PacketColumns, withEngine: boolean): { s: number; cpu: number; records: number } {
   const cur = new ReplayCursor();
   let records = 0;
-  const tr = new ConnectionTracker({}, () => records++);
+  const tr = new ConnectionTracker({ multiSensor }, () => records++);
   const cpu0 = process.cpuUsage();
   const start = process.hrtime.bigint();
   let sink = 0;
