@@ -21,7 +21,7 @@
  */
 import { TcpFlag, type TcpPacket } from '@tcplens/packet';
 import { CB, EB, TimeoutClass } from './conn.js';
-import { clockPacket, clockPacket0, DedupRing, MultiSide, SensorClock } from './sensors.js';
+import { clockPacket, clockPacket0, DedupRings, MultiSide, SensorClock } from './sensors.js';
 import { ConnTable } from './conn-table.js';
 import { EarlyEmitQueue } from './early-emit.js';
 import { fastPath, fastSegment, fastSynAck, NOT_TAKEN, SLOW_BITS, SOLO_SLOW_BITS, TAKEN_LINGER } from './fast-path.js';
@@ -68,6 +68,8 @@ export class ConnectionTracker {
   private opened = 0;
   private emitted = 0;
   private readonly early = new EarlyEmitQueue();
+  /** Cross-sensor duplicate detection (multi-sensor mode): the last segments of every connection. */
+  private readonly rings = new DedupRings();
   private earlyEmitted = 0;
   private reemitted = 0;
   /** See the file comment; firstPos/lastPos are indexed by slot. */
@@ -141,24 +143,20 @@ export class ConnectionTracker {
     // has delivered a packet of yet; its segment then goes into the dedup ring, as duplicate()
     // would do, so a later copy from another sensor is still recognised.
     if (s >= 0 && fastPath.enabled) {
-      let slowBits = SLOW_BITS;
-      let ring: DedupRing | null = null;
-      if (this.multiSensor) {
-        ring = this.soloRing(s, sensor);
-        slowBits = ring === null ? -1 : SOLO_SLOW_BITS;
-      }
+      const multi = this.multiSensor;
+      const slowBits = !multi ? SLOW_BITS : this.rings.isSolo(s, sensor) ? SOLO_SLOW_BITS : -1;
       if (slowBits !== -1) {
         if ((flags & ~(TcpFlag.PSH | TcpFlag.FIN)) === TcpFlag.ACK) {
           const done = fastSegment(this.st, this.timeouts, s, isOrig, p, this.now, slowBits);
           if (done !== NOT_TAKEN) {
-            if (ring !== null) ring.remember(isOrig, flags, p.seq, p.ack, p.payloadLen, t, sensor);
+            if (multi) this.rings.remember(s, isOrig, flags, p.seq, p.ack, p.payloadLen, t, sensor);
             const quiet = this.opts.emitClosedAfterUs;
             if (done === TAKEN_LINGER && quiet >= 0) this.early.push(s, t + quiet);
             this.lastPos[s] = this.position;
             return;
           }
         } else if (!isOrig && flags === (TcpFlag.SYN | TcpFlag.ACK) && fastSynAck(this.st, this.timeouts, s, p, this.now, slowBits) !== NOT_TAKEN) {
-          if (ring !== null) ring.remember(isOrig, flags, p.seq, p.ack, p.payloadLen, t, sensor);
+          if (multi) this.rings.remember(s, isOrig, flags, p.seq, p.ack, p.payloadLen, t, sensor);
           this.lastPos[s] = this.position;
           return;
         }
@@ -185,9 +183,8 @@ export class ConnectionTracker {
       isOrig = !flip;
       s = this.open(hash, p, flip, t, sensor);
       if (this.multiSensor) {
-        const m = this.side(s, sensor);
-        m.ring = new DedupRing();
-        m.ring.seenByOther(isOrig, flags, p.seq, p.ack, p.payloadLen, t, sensor, this.opts.dedupWindowUs);
+        this.rings.open(s, sensor);
+        this.rings.remember(s, isOrig, flags, p.seq, p.ack, p.payloadLen, t, sensor);
       }
     } else if (sensor !== this.sensor0(s)) {
       // Another sensor's packet may advance lastUs: the first sensor's clock keeps its own.
@@ -217,18 +214,6 @@ export class ConnectionTracker {
     return m;
   }
 
-  /**
-   * The dedup ring of slot s when `sensor` is its first sensor and the only one that has delivered
-   * a packet of it (no other sensor's clock, copy or later packet recorded): every ring entry is
-   * then this sensor's, so its next segment cannot be a copy and needs no search. Else null.
-   */
-  private soloRing(s: number, sensor: number): DedupRing | null {
-    if ((this.st.bits[s]! & CB.HAS_MULTI) === 0) return null;
-    const m = this.st.multi.get(s);
-    if (m === undefined || m.sensor0 !== sensor || m.clocks !== null || m.lastUs0 >= 0) return null;
-    return m.ring;
-  }
-
   private sensor0(s: number): number {
     if ((this.st.bits[s]! & CB.HAS_MULTI) === 0) return 0;
     return this.st.multi.get(s)?.sensor0 ?? 0;
@@ -239,9 +224,8 @@ export class ConnectionTracker {
    * adds the sensor and its clock); otherwise remembers the segment.
    */
   private duplicate(s: number, isOrig: boolean, p: TcpPacket, t: number, sensor: number): boolean {
-    const m = this.side(s, 0);
-    const ring = m.ring ?? (m.ring = new DedupRing());
-    if (!ring.seenByOther(isOrig, p.flags, p.seq, p.ack, p.payloadLen, t, sensor, this.opts.dedupWindowUs)) return false;
+    if (!this.rings.seenByOther(s, isOrig, p.flags, p.seq, p.ack, p.payloadLen, t, sensor, this.opts.dedupWindowUs)) return false;
+    this.side(s, 0); // the other sensor's clock goes there (sensor 0 unless it was opened by another)
     this.duplicates++;
     if ((this.st.bits[s]! & CB.EARLY_EMITTED) !== 0) this.st.bits[s]! |= CB.CHANGED_AFTER_EARLY;
     this.clock(s, isOrig, p.flags, p.payloadLen, t, sensor);
@@ -403,6 +387,7 @@ export class ConnectionTracker {
     this.timeouts.remove(s);
     this.table.remove(s);
     this.st.release(s);
+    this.rings.release(s);
     if (record !== null) {
       if ((bits & CB.EARLY_EMITTED) !== 0) this.reemitted++;
       else this.emitted++;

@@ -1,5 +1,6 @@
 /**
- * Memory per open connection (not a test): node --expose-gc dist/bench/memory-bench.js [n]
+ * Memory per open connection (not a test): node --expose-gc dist/bench/memory-bench.js [n] [--multi-sensor]
+ * --multi-sensor: the tracker service's mode (a dedup ring per connection), one sensor.
  * Opens n concurrent connections (distinct 4-tuples; SYN, SYN-ACK, ACK each; no close) and
  * reports the growth of heapUsed + external after a forced GC, divided by n (Node's `external`
  * already contains `arrayBuffers`, where typed-array columns live, so it is not added again).
@@ -23,7 +24,7 @@ const cur = new ReplayCursor();
 const client = new Uint8Array([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 255, 255, 10, 0, 0, 0]);
 const server = new Uint8Array([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 255, 255, 192, 168, 0, 1]);
 const before = used();
-const tr = new ConnectionTracker({}, () => undefined);
+const tr = new ConnectionTracker({ multiSensor: process.argv.includes('--multi-sensor') }, () => undefined);
 const base = 1_700_000_000;
 const STEPS = [[true, 0x02], [false, 0x12], [true, 0x10]] as const;
 for (const [fromClient, flags] of STEPS) {
