@@ -137,7 +137,11 @@ class SensorRun {
       } else {
         // A stopping live sensor gives Kafka a bounded time; the rest stays in the spool.
         const done = await Promise.race([this.publisher.idle().then(() => true), sleep(STOP_DRAIN_MS).then(() => false)]);
-        this.log.info(this.healthLog(), done ? 'stopped; everything published' : `stopped; Kafka did not take everything within ${STOP_DRAIN_MS} ms, the rest stays in the spool`);
+        const dropped = this.spool?.droppedPackets ?? 0;
+        const lost = dropped > 0 ? `; ${dropped} packets were dropped by --drop-policy while the spool was full` : '';
+        const msg = done ? `stopped; everything still queued was published${lost}` : `stopped; Kafka did not take everything within ${STOP_DRAIN_MS} ms, the rest stays in the spool${lost}`;
+        if (dropped > 0) this.log.warn(this.healthLog(), msg);
+        else this.log.info(this.healthLog(), msg);
       }
       return 0;
     } finally {
