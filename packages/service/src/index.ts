@@ -1,2 +1,2 @@
-export { ConfigError, CONFIG_ERRORS, type ConfigErrorCode, brokerList, numberOption, oneOf, parseOptions, Problems } from './config.js';
+export { ConfigError, CONFIG_ERRORS, type ConfigErrorCode, brokerList, envName, numberOption, oneOf, parseOptions, Problems, serviceOptions } from './config.js';
 export { renderMetrics, serveMetrics, type Sample } from './metrics.js';

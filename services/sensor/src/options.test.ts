@@ -2,6 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { WIRE_TOPIC } from '@tcplens/wire';
 import { ConfigError } from '@tcplens/service';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseSensorArgs } from './options.js';
 
 function problems(args: string[], env: NodeJS.ProcessEnv = {}): string {
@@ -65,4 +68,54 @@ test('--compression: gzip by default, none, nothing else', () => {
 
 test('--help', () => {
   assert.equal(parseSensorArgs(['--help'], {}), 'help');
+});
+
+/** A JSON config file in a fresh directory. */
+function configFile(content: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'tcplens-sensor-config-'));
+  const f = join(dir, 'sensor.json');
+  writeFileSync(f, content);
+  return f;
+}
+
+test('settings from --config FILE and TCPLENS_SENSOR_* variables: a flag beats the environment, which beats the file', () => {
+  const f = configFile(JSON.stringify({ brokers: 'file:1', interface: ['lo', 'eth9'], 'heartbeat-ms': 200, 'linger-ms': 50, 'sensor-id': 'from-file' }));
+  const env = { TCPLENS_SENSOR_HEARTBEAT_MS: '300', TCPLENS_SENSOR_LINGER_MS: '70' };
+  const a = parseSensorArgs(['--config', f, '--heartbeat-ms', '400'], env);
+  assert.ok(a !== 'help');
+  assert.equal(a.heartbeatMs, 400); // flag
+  assert.equal(a.lingerMs, 70); // environment over file
+  assert.equal(a.sensorId, 'from-file'); // file
+  assert.deepEqual(a.interfaces, ['lo', 'eth9']);
+  assert.deepEqual(a.brokers, ['file:1']);
+  // KAFKA_BROKERS is the environment too: it beats the file; a repeatable flag replaces the file's list.
+  const b = parseSensorArgs(['--config', f, '-i', 'eth0'], { KAFKA_BROKERS: 'env:2' });
+  assert.ok(b !== 'help');
+  assert.deepEqual(b.brokers, ['env:2']);
+  assert.deepEqual(b.interfaces, ['eth0']);
+  // The file named by the environment; lists and booleans from variables.
+  const c = parseSensorArgs([], { TCPLENS_SENSOR_CONFIG: f, TCPLENS_SENSOR_INTERFACE: 'eth1, eth2', TCPLENS_SENSOR_BROKERS: 'x:3' });
+  assert.ok(c !== 'help');
+  assert.deepEqual(c.interfaces, ['eth1', 'eth2']);
+  assert.deepEqual(c.brokers, ['x:3']);
+  assert.equal(c.heartbeatMs, 200);
+});
+
+test('problems of the file, the environment and the flags are reported together', () => {
+  const f = configFile(JSON.stringify({ interface: 'lo', 'heartbeat-ms': 'soon', colour: 'red', realtime: 'maybe', buckets: { n: 1 } }));
+  const msg = problems(['--config', f, '--drop-policy', 'random'], { TCPLENS_SENSOR_LINGER_MS: '0', TCPLENS_SENSOR_REALTIME: 'perhaps' });
+  for (const part of [
+    '--brokers', // nowhere
+    'unknown option "colour"',
+    '"realtime": expected true or false', // from the file (the variable's value is refused as well)
+    'TCPLENS_SENSOR_REALTIME: expected true or false',
+    '"buckets": expected a string or a number',
+    '--heartbeat-ms soon', // the file's value, checked like a flag's
+    '--linger-ms 0', // the environment's
+    '--drop-policy random',
+  ]) assert.ok(msg.includes(part), `${part} in ${msg}`);
+  assert.match(msg, /^\d+ problems: /);
+  assert.match(problems(['--config', '/nonexistent/tcplens.json'], { KAFKA_BROKERS: 'k:1' }), /--config \/nonexistent\/tcplens.json: no such file/);
+  assert.match(problems(['--config', configFile('{"brokers": ')], {}), /not JSON/);
+  assert.match(problems(['--config', configFile('["lo"]')], {}), /expected a JSON object/);
 });

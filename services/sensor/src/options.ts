@@ -2,7 +2,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { WIRE_TOPIC, MAX_CAPACITY } from '@tcplens/wire';
-import { brokerList, numberOption, oneOf, parseOptions, Problems } from '@tcplens/service';
+import { brokerList, numberOption, oneOf, serviceOptions } from '@tcplens/service';
 import { COMPRESSIONS, type Compression } from '@tcplens/kafka';
 import { DEFAULT_BUCKETS } from './route.js';
 
@@ -36,7 +36,11 @@ Captures TCP headers and publishes them as wire batches to Kafka (topic ${WIRE_T
   --drop-policy P       when the spool is full: oldest | newest (default oldest)
   --metrics-port PORT   serve Prometheus metrics on /metrics (default: off)
   --metrics-host HOST   default 127.0.0.1
-  --log-interval-s S    health log line period (default 10)`;
+  --log-interval-s S    health log line period (default 10)
+  --config FILE         options from a JSON object keyed by long option name, e.g.
+                        {"brokers": "k1:9092", "heartbeat-ms": 500}; any option can also be set as
+                        TCPLENS_SENSOR_<NAME> (TCPLENS_SENSOR_BROKERS, ...). A flag wins over the
+                        environment, the environment over the file; all problems are reported at once`;
 
 export interface SensorOptions {
   brokers: string[];
@@ -63,7 +67,7 @@ export interface SensorOptions {
 }
 
 export function parseSensorArgs(args: string[], env: NodeJS.ProcessEnv = process.env): SensorOptions | 'help' {
-  const { values, positionals } = parseOptions(args, {
+  const { values, positionals, problems: p } = serviceOptions('sensor', args, {
     help: { type: 'boolean', short: 'h' },
     brokers: { type: 'string' },
     interface: { type: 'string', short: 'i', multiple: true },
@@ -85,9 +89,8 @@ export function parseSensorArgs(args: string[], env: NodeJS.ProcessEnv = process
     'metrics-port': { type: 'string' },
     'metrics-host': { type: 'string' },
     'log-interval-s': { type: 'string' },
-  });
+  }, env, { envAliases: { brokers: ['KAFKA_BROKERS'] } });
   if (values.help) return 'help';
-  const p = new Problems();
   if (positionals.length > 0) p.add(`unexpected argument ${positionals[0]}: use --read FILE to replay a capture`);
   const brokers = brokerList(values.brokers, env, p);
   const interfaces = values.interface ?? [];

@@ -2,6 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { WIRE_TOPIC } from '@tcplens/wire';
 import { ConfigError } from '@tcplens/service';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseTrackerArgs } from './options.js';
 
 test('every problem at once, as TCPLENS_ERR_CONFIG', () => {
@@ -42,4 +45,24 @@ test('--emit-closed-after-ms: 250 ms by default, "off", and shorter than the 5 s
   assert.ok(z !== 'help');
   assert.equal(z.emitClosedAfterUs, 0);
   assert.throws(() => parseTrackerArgs(['--brokers', 'k:1', '--emit-closed-after-ms', '5000'], {}), /--emit-closed-after-ms/);
+});
+
+test('--config FILE and TCPLENS_TRACKER_* variables; a flag\'s --clickhouse beats TCPLENS_DATA and the file\'s data', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tcplens-tracker-config-'));
+  const f = join(dir, 'tracker.json');
+  writeFileSync(f, JSON.stringify({ brokers: 'k:9092', data: '/from-file', group: 'g-file', 'flush-interval-ms': 100 }));
+  const a = parseTrackerArgs(['--config', f], { TCPLENS_TRACKER_GROUP: 'g-env' });
+  assert.ok(a !== 'help');
+  assert.deepEqual(a.store, { dataDir: '/from-file' });
+  assert.equal(a.groupId, 'g-env');
+  assert.equal(a.flushIntervalMs, 100);
+  const b = parseTrackerArgs(['--config', f, '--clickhouse', 'http://ch:8123'], { TCPLENS_DATA: '/env' });
+  assert.ok(b !== 'help');
+  assert.deepEqual(b.store, { url: 'http://ch:8123' });
+  const c = parseTrackerArgs(['--config', f], { TCPLENS_DATA: '/env' });
+  assert.ok(c !== 'help');
+  assert.deepEqual(c.store, { dataDir: '/env' });
+  // Both from one source: the conflict is reported.
+  writeFileSync(f, JSON.stringify({ brokers: 'k:9092', data: '/d', clickhouse: 'http://ch:8123' }));
+  assert.throws(() => parseTrackerArgs(['--config', f], {}), /exclusive/);
 });

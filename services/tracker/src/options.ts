@@ -1,6 +1,6 @@
 /** `tcplens tracker` options: parsed, validated together, frozen. */
 import { WIRE_TOPIC } from '@tcplens/wire';
-import { brokerList, numberOption, parseOptions, Problems } from '@tcplens/service';
+import { brokerList, numberOption, serviceOptions } from '@tcplens/service';
 
 export const TRACKER_USAGE = `usage: tcplens tracker --brokers HOST:PORT[,...] [--data DIR | --clickhouse URL] [options]
 
@@ -27,7 +27,11 @@ on event time (sensor watermarks) and stores one record per connection, exactly 
                           time back (default 60)
   --metrics-port PORT     serve Prometheus metrics on /metrics (default: off)
   --metrics-host HOST     default 127.0.0.1
-  --log-interval-s S      health log line period (default 10)`;
+  --log-interval-s S      health log line period (default 10)
+  --config FILE           options from a JSON object keyed by long option name, e.g.
+                          {"brokers": "k1:9092", "group": "trackers"}; any option can also be set as
+                          TCPLENS_TRACKER_<NAME> (TCPLENS_TRACKER_BROKERS, ...). A flag wins over the
+                          environment, the environment over the file; all problems are reported at once`;
 
 export interface TrackerServiceOptions {
   brokers: string[];
@@ -47,7 +51,7 @@ export interface TrackerServiceOptions {
 }
 
 export function parseTrackerArgs(args: string[], env: NodeJS.ProcessEnv = process.env): TrackerServiceOptions | 'help' {
-  const { values, positionals } = parseOptions(args, {
+  const { values, positionals, problems: p } = serviceOptions('tracker', args, {
     help: { type: 'boolean', short: 'h' },
     brokers: { type: 'string' },
     partitions: { type: 'string' },
@@ -64,9 +68,8 @@ export function parseTrackerArgs(args: string[], env: NodeJS.ProcessEnv = proces
     'metrics-port': { type: 'string' },
     'metrics-host': { type: 'string' },
     'log-interval-s': { type: 'string' },
-  });
+  }, env, { envAliases: { brokers: ['KAFKA_BROKERS'], data: ['TCPLENS_DATA'] }, exclusive: [['data', 'clickhouse']] });
   if (values.help) return 'help';
-  const p = new Problems();
   if (positionals.length > 0) p.add(`unexpected argument ${positionals[0]}`);
   const brokers = brokerList(values.brokers, env, p);
   if (values.data !== undefined && values.clickhouse !== undefined) p.add('--data and --clickhouse are exclusive: the store is either embedded or a server');
@@ -84,7 +87,7 @@ export function parseTrackerArgs(args: string[], env: NodeJS.ProcessEnv = proces
   if (!/^[A-Za-z0-9._-]{1,249}$/.test(topic)) p.add(`--topic ${topic}: not a Kafka topic name`);
   const groupId = values.group ?? 'tcplens-tracker';
   if (groupId === '') p.add('--group: must not be empty');
-  const store: TrackerServiceOptions['store'] = values.clickhouse !== undefined ? { url: values.clickhouse } : { dataDir: values.data ?? env['TCPLENS_DATA'] ?? './tcplens-data' };
+  const store: TrackerServiceOptions['store'] = values.clickhouse !== undefined ? { url: values.clickhouse } : { dataDir: values.data ?? './tcplens-data' };
   if (values.database !== undefined) store.database = values.database;
   const metricsPort = values['metrics-port'] === undefined ? null : Math.floor(numberOption('metrics-port', values['metrics-port'], 0, 0, 65535, p));
   const o: TrackerServiceOptions = {
