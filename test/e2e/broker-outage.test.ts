@@ -15,7 +15,7 @@
 import { test } from 'node:test';
 import { strict as assert } from 'node:assert';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -75,6 +75,7 @@ class Traffic {
 
 test('broker stopped 20 s and restarted under live capture: every packet captured is stored, every connection once, spool drained', { ...req, timeout: 300_000 }, async (t) => {
   const tmp = mkdtempSync(join(tmpdir(), 'tcplens-outage-e2e-'));
+  chmodSync(tmp, 0o755); // the sensor drops to nobody after opening lo: its spool must be reachable
   const children: ServiceProcess[] = [];
   let traffic: Traffic | null = null;
   let capture: RunningCapture | null = null;
@@ -152,6 +153,9 @@ test('broker stopped 20 s and restarted under live capture: every packet capture
     const last = await sensor.metrics();
     assert.equal(last.value('tcplens_sensor_packets_captured_total'), truth.packets, 'the sensor captured what tcpdump captured');
     assert.equal(last.value('tcplens_sensor_kernel_drops_total'), 0, 'kernel drops');
+    // All of that was captured and spooled after the sensor gave up root (its default as root).
+    const dropped = sensor.logs.find((l) => l.msg === 'dropped privileges after opening the capture');
+    assert.ok(dropped && dropped['user'] === 'nobody' && dropped['uid'] !== 0, `the sensor ran as nobody: ${JSON.stringify(dropped)}`);
 
     assert.equal(await sensor.stop('SIGTERM'), 0, `sensor exit after SIGTERM\n${sensor.text()}`);
     const final = sensor.logs.find((l) => /^stopped; everything still queued was published$/.test(l.msg));

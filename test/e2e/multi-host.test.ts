@@ -8,7 +8,7 @@
 import { test } from 'node:test';
 import { strict as assert } from 'node:assert';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createKafka } from '@tcplens/kafka';
@@ -67,6 +67,7 @@ const exited = (c: ChildProcess): Promise<number | null> =>
 
 test('three hosts, a live sensor on each, one broker, two trackers: each connection stored once, seen by both its hosts', req, async () => {
   const tmp = mkdtempSync(join(tmpdir(), 'tcplens-netns-'));
+  chmodSync(tmp, 0o755); // each sensor drops to nobody after opening its interface: spools must be reachable
   const kafkaEnv = { ...process.env, KAFKA_HOST: BROKER_HOST, KAFKA_PORT: BROKER_PORT };
   const local = join(REPO_ROOT, 'deploy/kafka/local.sh');
   const children: ChildProcess[] = [];

@@ -17,6 +17,9 @@ Captures TCP headers and publishes them as wire batches to Kafka (topic ${WIRE_T
   --brokers LIST        Kafka bootstrap brokers (default: $KAFKA_BROKERS)
   -i, --interface IF    capture live on IF (repeatable)
   --filter BPF          capture filter (default "tcp")
+  --user NAME|none      live capture: after opening the interfaces, become NAME (default nobody
+                        when started as root; the spool directory is handed to NAME first);
+                        none keeps every privilege
   -r, --read FILE       replay a pcap/pcapng file (- for stdin) as fast as possible, then publish
                         an end-of-input watermark and exit 0
   --realtime            with --read: replay at the pace of the packet timestamps
@@ -46,6 +49,8 @@ export interface SensorOptions {
   brokers: string[];
   interfaces: string[];
   filter: string;
+  /** Live capture: the user to become after opening the interfaces (as root), or 'none'. */
+  user: string;
   read: string | null;
   realtime: boolean;
   /** Paced replay: packets per second, or null (as fast as possible / --realtime). */
@@ -72,6 +77,7 @@ export function parseSensorArgs(args: string[], env: NodeJS.ProcessEnv = process
     brokers: { type: 'string' },
     interface: { type: 'string', short: 'i', multiple: true },
     filter: { type: 'string' },
+    user: { type: 'string' },
     read: { type: 'string', short: 'r' },
     realtime: { type: 'boolean' },
     rate: { type: 'string' },
@@ -102,6 +108,8 @@ export function parseSensorArgs(args: string[], env: NodeJS.ProcessEnv = process
     else if (!statSync(read).isFile()) p.add(`--read ${read}: not a regular file`);
   }
   if (values.realtime && read === null) p.add('--realtime applies to --read only');
+  const user = values.user ?? 'nobody';
+  if (!/^[a-z_][a-z0-9_.-]{0,31}\$?$/i.test(user)) p.add(`--user ${user}: not a user name`);
   if (values.rate !== undefined && read === null) p.add('--rate applies to --read only');
   if (values.rate !== undefined && values.realtime) p.add('--rate and --realtime are exclusive');
   const rate = values.rate === undefined ? null : numberOption('rate', values.rate, 0, 1, 100_000_000, p);
@@ -117,6 +125,7 @@ export function parseSensorArgs(args: string[], env: NodeJS.ProcessEnv = process
     brokers,
     interfaces,
     filter: values.filter ?? 'tcp',
+    user,
     read,
     realtime: values.realtime ?? false,
     rate,

@@ -2,11 +2,13 @@
  * Live path: `tcplens sensor --interface lo` captures real loopback connections and its heartbeat
  * watermarks (capture clock) let the tracker close them on timeouts while the sensor keeps running;
  * the sensor's /metrics and health log lines show its counters; SIGTERM ends it cleanly (exit 0).
+ * Started as root, the sensor gives up root once lo is open (--user, default nobody) and captures
+ * on; --user none keeps it; a spool the user cannot reach stops it at start with the reason.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createConnection, createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,8 +20,15 @@ import { SENSOR_BIN, uniqueTopic, waitFor } from './test-support.js';
 
 const found = await brokersForTests();
 const tmp = mkdtempSync(join(tmpdir(), 'tcplens-live-'));
+chmodSync(tmp, 0o755); // the sensor drops to nobody after opening lo: its spool must be reachable
 process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
 const isRoot = process.getuid?.() === 0;
+
+/** Real, effective, saved and filesystem uid of a process. */
+function uids(pid: number): number[] {
+  const line = /^Uid:\s+(.*)$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? '';
+  return line.trim().split(/\s+/).map(Number);
+}
 
 async function talk(port: number): Promise<void> {
   await new Promise<void>((resolve, reject) => {
@@ -52,6 +61,9 @@ test('live capture on lo: heartbeats close connections on the capture clock; met
   const exited = new Promise<number | null>((r) => sensor.on('exit', (c) => r(c)));
   await waitFor('the sensor to capture', () => out.includes('"msg":"capturing"') || sensor.exitCode !== null, 30_000);
   assert.equal(sensor.exitCode, null, `sensor running: ${err}${out}`);
+  // Root gave way to nobody once lo was open (every uid: real, effective, saved, filesystem).
+  assert.ok(out.includes('"user":"nobody"') && out.includes('"msg":"dropped privileges after opening the capture"'), out);
+  assert.deepEqual(uids(sensor.pid!), [65534, 65534, 65534, 65534]);
 
   const store = await openStore({ dataDir: join(tmp, 'store') });
   const kafka = createKafka({ brokers: found.brokers, clientId: 'test-live' });
@@ -90,4 +102,31 @@ test('live capture on lo: heartbeats close connections on the capture clock; met
 
   sensor.kill('SIGTERM');
   assert.equal(await exited, 0, `SIGTERM: clean exit\n${err}`);
+});
+
+test('sensor --user: none keeps root; a spool the user cannot reach is refused at start, naming the fix', { timeout: 60_000 }, async (t) => {
+  if (!found.brokers) return t.skip(found.skip);
+  if (!isRoot && process.env['CI'] !== 'true') return t.skip('live capture needs root (CAP_NET_RAW)');
+  const brokers = found.brokers.join(',');
+  const run = (args: string[]): { p: ReturnType<typeof spawn>; text: () => string; exit: Promise<number | null> } => {
+    const p = spawn(process.execPath, [SENSOR_BIN, '--brokers', brokers, '-i', 'lo', '--filter', 'tcp port 9', '--topic', uniqueTopic('user'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    t.after(() => p.kill('SIGKILL'));
+    let text = '';
+    p.stdout!.on('data', (d: Buffer) => (text += d.toString()));
+    p.stderr!.on('data', (d: Buffer) => (text += d.toString()));
+    return { p, text: () => text, exit: new Promise((r) => p.on('exit', (c) => r(c))) };
+  };
+  const keep = run(['--user', 'none', '--spool-dir', join(tmp, 'spool-none')]);
+  await waitFor('the sensor to capture', () => keep.text().includes('"msg":"capturing"') || keep.p.exitCode !== null, 30_000);
+  assert.deepEqual(uids(keep.p.pid!), [0, 0, 0, 0], keep.text());
+  assert.ok(!keep.text().includes('dropped privileges'));
+  keep.p.kill('SIGTERM');
+  assert.equal(await keep.exit, 0, keep.text());
+
+  const hidden = join(tmp, 'private');
+  mkdirSync(hidden, { mode: 0o700 });
+  const refused = run(['--spool-dir', join(hidden, 'spool')]);
+  assert.notEqual(await refused.exit, 0, refused.text());
+  assert.match(refused.text(), /cannot drop privileges to nobody: the spool directory .*private\/spool is not writable as nobody .*--user none/);
+  assert.ok(!refused.text().includes('"msg":"capturing"'), 'never captured as root without saying so');
 });
