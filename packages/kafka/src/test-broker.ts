@@ -13,6 +13,9 @@ import { KafkaError } from './errors.js';
 
 const run = promisify(execFile);
 const LOCAL_SH = fileURLToPath(new URL('../../../deploy/kafka/local.sh', import.meta.url));
+/** The testcontainers image and the port its plaintext listener publishes (@testcontainers/kafka). */
+const TESTCONTAINERS_IMAGE = 'confluentinc/cp-kafka:7.9.1';
+const TESTCONTAINERS_PORT = 9093;
 /** A cold start resolves ~60 MB of jars with Maven; a warm one takes a few seconds. */
 const START_TIMEOUT_MS = 300_000;
 
@@ -52,12 +55,18 @@ async function find(): Promise<BrokersForTests> {
   if (fromEnv && fromEnv.trim() !== '') return { brokers: fromEnv.split(',').map((s) => s.trim()), source: 'env' };
 
   const reasons: string[] = [];
-  // ---- testcontainers branch -------------------------------------------------------------------
-  // Not wired yet: testcontainers is not a dependency. When it is, start a KRaft Kafka 3.9.1 container
-  // here and return its bootstrap address. Until then a Docker engine is noted and we fall through.
-  if (dockerEngineAnswers()) reasons.push('a Docker engine answers, but testcontainers is not installed');
-  else reasons.push('no Docker engine');
-  // -----------------------------------------------------------------------------------------------
+  // testcontainers: a KRaft broker in a container (cp-kafka 7.9 = Apache Kafka 3.9, inside kafkajs's
+  // protocol range). Reused across test processes when TESTCONTAINERS_REUSE_ENABLE=true; otherwise
+  // each test process gets its own, removed by testcontainers' reaper when the process ends.
+  if (dockerEngineAnswers()) {
+    try {
+      const { KafkaContainer } = await import('@testcontainers/kafka');
+      const c = await new KafkaContainer(TESTCONTAINERS_IMAGE).withKraft().withReuse().start();
+      return { brokers: [`${c.getHost()}:${c.getMappedPort(TESTCONTAINERS_PORT)}`], source: 'testcontainers' };
+    } catch (e) {
+      reasons.push(`a Docker engine answers, but testcontainers could not start ${TESTCONTAINERS_IMAGE}: ${(e as Error).message}`);
+    }
+  } else reasons.push('no Docker engine');
 
   let logTail = '';
   try {
