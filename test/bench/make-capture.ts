@@ -42,11 +42,11 @@ export interface MakeCaptureSummary {
 }
 
 // Mostly small answers, some spanning several segments (lo's MSS is ~65 KB).
-const WRK_SCRIPT = `local sizes = {2, 2, 100, 100, 600, 1500, 5000, 20000, 70000, 150000}
+export const WRK_SCRIPT = `local sizes = {2, 2, 100, 100, 600, 1500, 5000, 20000, 70000, 150000}
 request = function() return wrk.format(nil, "/s/" .. sizes[math.random(#sizes)]) end
 `;
 
-async function startServer(): Promise<{ port: number; stats(): Promise<{ connections: number; requests: number }>; stop(): void }> {
+export async function startServer(): Promise<{ port: number; stats(): Promise<{ connections: number; requests: number }>; stop(): void }> {
   const child = fork(new URL('./bench-http-server.js', import.meta.url), { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const port = await new Promise<number>((resolve, reject) => {
     child.once('message', (m) => resolve((m as { port: number }).port));
