@@ -32,6 +32,11 @@ export async function createAdmin(js: Kafka, brokers: readonly string[]): Promis
       mapped(brokers, `fetch end offsets of ${topic}`, async () =>
         (await a.fetchTopicOffsets(topic)).map((p) => ({ partition: p.partition, offset: Number(p.high) })).sort((x, y) => x.partition - y.partition),
       ),
+    partitionCount: (topic) =>
+      mapped(brokers, `fetch the partitions of ${topic}`, async () => {
+        const m = await a.fetchTopicMetadata({ topics: [topic] });
+        return m.topics.find((t) => t.name === topic)?.partitions.length ?? 0;
+      }),
     disconnect: () => mapped(brokers, 'disconnect admin', () => a.disconnect()),
   };
 }

@@ -1,4 +1,5 @@
 export { createKafka } from './kafka.js';
+export { partitionForKey } from './partition.js';
 export { KafkaError, KAFKA_ERRORS } from './errors.js';
 export type { KafkaErrorCode } from './errors.js';
 export { brokersForTests, localBroker } from './test-broker.js';

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createKafka } from './kafka.js';
+import { partitionForKey } from './partition.js';
 import { brokersForTests } from './test-broker.js';
 import { brokersOrSkip, uniqueTopic, waitFor } from './test-support.js';
 import type { ConsumedBatch } from './types.js';
@@ -157,4 +158,32 @@ test('a committed offset keeps its metadata; admin fetchOffsets reads both back'
   await admin.deleteTopic(topic);
   await admin.disconnect();
   assert.deepEqual(after.find((p) => p.partition === part), { partition: part, offset: '1', metadata: 'tcplens-test {"x":[1,2]}' });
+});
+
+test('partitionForKey says where the producer puts a keyed message; partitionCount reads the topic', { timeout: 60_000 }, async (t) => {
+  const brokers = brokersOrSkip(t, found);
+  if (!brokers) return;
+  const kafka = createKafka({ brokers, clientId: 'test-partition-for-key' });
+  const topic = uniqueTopic('partition-for-key');
+  const admin = await kafka.admin();
+  t.after(() => admin.disconnect());
+  assert.equal(await admin.createTopic(topic, 6), true);
+  assert.equal(await admin.partitionCount(topic), 6);
+  // 2-byte keys as the sensor's buckets, a different number of messages per key so that every
+  // partition's count identifies which keys went there.
+  const producer = await kafka.producer({ idempotent: true, acks: 'all' });
+  const expected = [0, 0, 0, 0, 0, 0];
+  const messages = [];
+  for (let k = 0; k < 64; k++) {
+    const key = Buffer.from([k >> 8, k & 255]);
+    const copies = 1 + (k % 7);
+    for (let c = 0; c < copies; c++) messages.push({ key, value: Buffer.from(`${k}/${c}`) });
+    expected[partitionForKey(key, 6)]! += copies;
+  }
+  await producer.send(topic, messages);
+  await producer.disconnect();
+  const ends = await admin.endOffsets(topic);
+  assert.deepEqual(ends.map((e) => e.offset), expected);
+  assert.ok(expected.filter((n) => n > 0).length >= 5, `keys spread over the partitions: ${expected}`);
+  assert.throws(() => partitionForKey(Buffer.from([0, 1]), 0), RangeError);
 });

@@ -123,6 +123,8 @@ export interface KafkaAdmin {
   fetchOffsets(groupId: string, topic: string): Promise<CommittedOffset[]>;
   /** Per partition, the offset the next message will get (the high watermark), sorted by partition. */
   endOffsets(topic: string): Promise<{ partition: number; offset: number }[]>;
+  /** How many partitions the topic has. */
+  partitionCount(topic: string): Promise<number>;
   disconnect(): Promise<void>;
 }
 

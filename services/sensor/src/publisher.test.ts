@@ -7,9 +7,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { KafkaProducer, OutgoingMessage } from '@tcplens/kafka';
+import { partitionForKey, type KafkaProducer, type OutgoingMessage } from '@tcplens/kafka';
 import type { TcpPacket } from '@tcplens/packet';
-import { BatchKind, BatchReader } from '@tcplens/wire';
+import { BatchKind, BatchReader, emptyWatermark, WatermarkReason, type Watermark } from '@tcplens/wire';
 import { Publisher } from './publisher.js';
 import { Spool } from './spool.js';
 
@@ -194,5 +194,41 @@ test('a send from memory that hangs past slowSendMs moves the memory queue to th
   await pub.idle();
   assert.deepEqual(producer.seqs, range(0, 80));
   assert.equal(spool.empty, true);
+  await pub.stop();
+});
+
+test('with the partition count known, a heartbeat goes under one key per partition the buckets reach; every 20th and end of input under all', async () => {
+  const keys: string[][] = [];
+  const producer: KafkaProducer = {
+    async send(_topic, messages) {
+      const reader = new BatchReader();
+      const batchKeys: string[] = [];
+      for (const m of messages) {
+        reader.open(m.value);
+        if (reader.kind === BatchKind.watermark) batchKeys.push(m.key.toString('hex'));
+      }
+      if (batchKeys.length > 0) keys.push(batchKeys);
+    },
+    async disconnect() {},
+  };
+  const pub = new Publisher({ producer, topic: 't', sensorId: 's', buckets: 256, batchRecords: 10, mode: 'wait', spool: null, memLimitBytes: 1 << 26, logger: quiet, retryDelayMs: 10, slowSendMs: 60_000 });
+  const w = (reason: number): Watermark => ({ ...emptyWatermark(), clockSec: 1, reason });
+  // Before the count is known: every key.
+  pub.watermark(w(WatermarkReason.heartbeat));
+  await pub.idle();
+  assert.equal(keys.flat().length, 256);
+  keys.length = 0;
+  pub.setPartitions(6);
+  for (let i = 0; i < 21; i++) pub.watermark(w(WatermarkReason.heartbeat));
+  pub.watermark(w(WatermarkReason.end_of_input));
+  await pub.idle();
+  const all = keys.flat();
+  // The publisher counted one heartbeat before setPartitions: heartbeats 2..20 go to the few keys,
+  // 21 (the 20th after the first full one) under all, then 22 few, then end of input under all.
+  const reached = new Set(Array.from({ length: 256 }, (_, b) => partitionForKey(Buffer.from([b >> 8, b & 255]), 6)));
+  assert.equal(all.length, 19 * reached.size + 256 + reached.size + 256, `watermark messages: ${all.length}`);
+  const few = new Set(all.slice(0, reached.size));
+  assert.equal(few.size, reached.size);
+  assert.deepEqual(new Set([...few].map((k) => partitionForKey(Buffer.from(k, 'hex'), 6))), reached, 'one key per partition, every reached partition');
   await pub.stop();
 });

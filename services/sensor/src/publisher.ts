@@ -16,7 +16,8 @@
  * send in flight) and still in order. In 'wait' mode (a file, which can wait) the reader awaits
  * room() instead and nothing is ever dropped.
  */
-import { BatchBuilder, encodeWatermark, type Watermark } from '@tcplens/wire';
+import { BatchBuilder, encodeWatermark, WatermarkReason, type Watermark } from '@tcplens/wire';
+import { partitionForKey } from '@tcplens/kafka';
 import type { TcpPacket } from '@tcplens/packet';
 import type { KafkaLogger, KafkaProducer } from '@tcplens/kafka';
 import { bucketKey, bucketOf } from './route.js';
@@ -55,10 +56,16 @@ export interface PublisherStats {
 const SEND_MAX_BYTES = 2 * 1024 * 1024;
 const SEND_MAX_MESSAGES = 1000;
 
+/** A heartbeat under every bucket key once in this many (see Publisher.setPartitions). */
+export const FULL_WATERMARK_EVERY = 20;
+
 export class Publisher {
   readonly stats: PublisherStats = { batchesPublished: 0, watermarksPublished: 0, packetsPublished: 0, bytesPublished: 0, sendFailures: 0, kafkaUp: true };
   private readonly builders: (BatchBuilder | undefined)[];
   private readonly keys: Buffer[];
+  /** The keys a heartbeat goes under (setPartitions); all of them until the partition count is known. */
+  private wmKeys: Buffer[];
+  private heartbeats = 0;
   private mem: SpoolEntry[] = [];
   private memBytes = 0;
   private inFlight = 0;
@@ -73,6 +80,7 @@ export class Publisher {
   constructor(private readonly o: PublisherOptions) {
     this.builders = new Array<BatchBuilder | undefined>(o.buckets);
     this.keys = Array.from({ length: o.buckets }, (_, i) => bucketKey(i));
+    this.wmKeys = this.keys;
     this.loop = this.pump();
   }
 
@@ -94,11 +102,36 @@ export class Publisher {
     }
   }
 
-  /** Seals pending batches, then queues the watermark under every bucket key (every partition gets it). */
+  /**
+   * The topic's partition count, when known: from then on a heartbeat goes under one bucket key per
+   * partition the bucket keys reach (kafkajs's own partitioner decides), instead of all of them
+   * (256 messages per heartbeat by default). Every FULL_WATERMARK_EVERY-th heartbeat, and every
+   * end-of-input watermark, still goes under every key, so a partition added since the count was
+   * read gets this sensor's watermarks within that many heartbeats. null: every key, always.
+   */
+  setPartitions(partitions: number | null): void {
+    if (partitions === null) {
+      this.wmKeys = this.keys;
+      return;
+    }
+    const seen = new Set<number>();
+    const keys: Buffer[] = [];
+    for (const key of this.keys) {
+      const p = partitionForKey(key, partitions);
+      if (!seen.has(p)) {
+        seen.add(p);
+        keys.push(key);
+      }
+    }
+    this.wmKeys = keys;
+  }
+
+  /** Seals pending batches, then queues the watermark under the keys that reach every partition. */
   watermark(w: Watermark): void {
     this.flushBatches();
     const value = Buffer.from(encodeWatermark(this.o.sensorId, w));
-    for (const key of this.keys) this.enqueue({ key, value, packets: 0 });
+    const every = w.reason !== WatermarkReason.heartbeat || this.heartbeats++ % FULL_WATERMARK_EVERY === 0;
+    for (const key of every ? this.keys : this.wmKeys) this.enqueue({ key, value, packets: 0 });
   }
 
   /** Bytes waiting in memory; with the spool's bytes, what has not reached Kafka yet. */

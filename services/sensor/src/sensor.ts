@@ -27,6 +27,8 @@ import { Spool } from './spool.js';
  * a timeout in that very interval (an early-emitted one is rewritten under the same uid).
  */
 const LIVE_CLOCK_LAG_US = 500_000;
+/** How often the topic's partition count is reread. */
+const PARTITIONS_CHECK_MS = 60_000;
 /** How long a stopping live sensor waits for Kafka to take what is queued. */
 const STOP_DRAIN_MS = 10_000;
 
@@ -51,6 +53,8 @@ class SensorRun {
   private readStats: DecodeStats | null = null;
   private captured = 0;
   private clockUs = 0;
+  /** The topic's partition count as last read (0: unknown; heartbeats then go under every key). */
+  private partitionCount = 0;
   private readonly stop = new AbortController();
   /** performance.now() when a --rate replay handed its first chunk (0 otherwise). */
   private pacedStart = 0;
@@ -82,6 +86,11 @@ class SensorRun {
       const admin = await this.kafka.admin();
       try {
         if (await admin.createTopic(o.topic, o.partitions)) this.log.info({ topic: o.topic, partitions: o.partitions }, 'created topic');
+        const n = await admin.partitionCount(o.topic);
+        if (n > 0) {
+          this.partitionCount = n;
+          this.publisher.setPartitions(n);
+        }
       } finally {
         await admin.disconnect();
       }
@@ -116,6 +125,8 @@ class SensorRun {
       push(p);
     };
     const linger = setInterval(() => this.publisher.flushBatches(), o.lingerMs);
+    const partitionsCheck = setInterval(() => void this.checkPartitions(), PARTITIONS_CHECK_MS);
+    partitionsCheck.unref();
     const heartbeat = setInterval(() => this.heartbeat(), replay ? 3_600_000 : o.heartbeatMs);
     const logTick = setInterval(() => this.log.info(this.healthLog(), 'sensor health'), o.logIntervalMs);
     const onSignal = (sig: string): void => {
@@ -131,6 +142,7 @@ class SensorRun {
       if (o.read !== null) await this.replay(onTcp);
       else await this.capture(onTcp);
       clearInterval(heartbeat);
+      clearInterval(partitionsCheck);
       this.publisher.watermark(this.watermark(WatermarkReason.end_of_input));
       this.publisher.flushBatches();
       if (o.read !== null) {
@@ -263,6 +275,25 @@ class SensorRun {
         'give --spool-dir a directory that user can reach (every parent searchable), or --user none', err);
     }
     this.log.info({ user, uid: r.uid, gid: r.gid }, 'dropped privileges after opening the capture');
+  }
+
+  /** Rereads the topic's partition count (heartbeats go to one key per partition); Kafka down: keeps the last. */
+  private async checkPartitions(): Promise<void> {
+    try {
+      const admin = await this.kafka.admin();
+      try {
+        const n = await admin.partitionCount(this.o.topic);
+        if (n > 0 && n !== this.partitionCount) {
+          this.log.info({ topic: this.o.topic, partitions: n, before: this.partitionCount }, 'the topic\'s partition count changed');
+          this.partitionCount = n;
+          this.publisher.setPartitions(n);
+        }
+      } finally {
+        await admin.disconnect();
+      }
+    } catch {
+      // Unreachable now: the send loop reports Kafka's state; the last count (or every key) stays.
+    }
   }
 
   /** Live: the capture host's clock minus the delivery lag, never going back. */
