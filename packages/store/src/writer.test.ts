@@ -2,6 +2,8 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { openStore, type Store } from './store.js';
 import { StoreError } from './errors.js';
+import type { Backend } from './backend.js';
+import { createWriter } from './writer.js';
 import { makeRecord, tempDir, T0 } from './test-records.js';
 
 describe('writer', () => {
@@ -48,5 +50,63 @@ describe('writer', () => {
     w.write(makeRecord({ uid: 'Cbad', orig_pkts: 'many' as unknown as number })); // not a number: the engine rejects the row
     await assert.rejects(w.flush(), (e: unknown) => e instanceof StoreError && e.code === 'TCPLENS_ERR_QUERY');
     assert.equal(w.stats.rows, 0);
+  });
+});
+
+describe('writer pipelining', () => {
+  /** A backend whose inserts finish only when the test says so, in order. */
+  function scripted(): { backend: Backend; started: number[]; finish(): void } {
+    const pending: (() => void)[] = [];
+    const started: number[] = [];
+    const backend = {
+      kind: 'url', target: 'scripted', client: undefined as never,
+      insertRaw: (_t: string, _c: readonly string[], _f: string, body: Buffer) => {
+        started.push(body.toString().split('\n').filter((l) => l !== '').length);
+        return new Promise<void>((r) => pending.push(r));
+      },
+      close: async () => undefined,
+    } as unknown as Backend;
+    return { backend, started, finish: () => pending.shift()?.() };
+  }
+  const settled = async (p: unknown): Promise<boolean> => {
+    let done = false;
+    void Promise.resolve(p).then(() => (done = true));
+    for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+    return done;
+  };
+
+  /** Finishes inserts as they start until `p` settles (each insert starts after the one before). */
+  const drain = async (s: { finish(): void }, p: Promise<void>): Promise<void> => {
+    while (!(await settled(p))) s.finish();
+  };
+
+  it('lets the caller go on while up to queuedBatches full batches wait or insert, then makes it wait for the oldest', async () => {
+    const s = scripted();
+    const w = createWriter(s.backend, 't', { batchRows: 1, queuedBatches: 2 });
+    const p1 = w.write(makeRecord({ uid: 'Cpipe1' }));
+    const p2 = w.write(makeRecord({ uid: 'Cpipe2' }));
+    assert.ok(await settled(p1), 'the first full batch: no wait');
+    assert.ok(await settled(p2), 'the second: still no wait, two batches outstanding');
+    assert.deepEqual(s.started, [1], 'inserts run one at a time');
+    const p3 = w.write(makeRecord({ uid: 'Cpipe3' }));
+    assert.equal(await settled(p3), false, 'the third waits for the first insert');
+    s.finish();
+    assert.ok(await settled(p3));
+    assert.deepEqual(s.started, [1, 1]);
+    await drain(s, w.flush());
+    assert.deepEqual(s.started, [1, 1, 1]);
+    assert.deepEqual({ ...w.stats }, { rows: 3, batches: 3 });
+  });
+
+  it('queuedBatches 1 is double buffering: the second full batch waits for the first insert', async () => {
+    const s = scripted();
+    const w = createWriter(s.backend, 't', { batchRows: 1, queuedBatches: 1 });
+    assert.ok(await settled(w.write(makeRecord({ uid: 'Cdb1' }))));
+    const p2 = w.write(makeRecord({ uid: 'Cdb2' }));
+    assert.equal(await settled(p2), false);
+    s.finish();
+    assert.ok(await settled(p2));
+    await drain(s, w.flush());
+    assert.deepEqual({ ...w.stats }, { rows: 2, batches: 2 });
   });
 });

@@ -1,10 +1,11 @@
 /**
  * Buffers encoded rows and inserts them in large batches: ClickHouse makes one part per insert, so
- * row-at-a-time inserts end in "too many parts". Double-buffered: when a batch fills, its insert
- * starts (chdb runs it off the JS thread) and write() returns a promise for the PREVIOUS insert, so
- * encoding the next batch overlaps the current insert. Memory stays bounded (one batch filling, one
- * in flight) as long as the caller awaits what write() returns. After a failed insert the writer is
- * failed: that write promise or flush() rejects, and so does every later one.
+ * row-at-a-time inserts end in "too many parts". Pipelined: when a batch fills, its insert is queued
+ * behind the earlier ones (chdb runs them off the JS thread, one at a time) and write() returns a
+ * promise for the insert `queuedBatches` batches back, so encoding goes on while up to that many
+ * full batches wait or run. Memory stays bounded (one batch filling, `queuedBatches` queued) as
+ * long as the caller awaits what write() returns. After a failed insert the writer is failed: that
+ * write promise or flush() rejects, and so does every later one.
  */
 import type { ConnectionRecord } from '@tcplens/lifecycle';
 import type { Backend } from './backend.js';
@@ -14,8 +15,13 @@ import { BatchBuffer } from './batch-buffer.js';
 export const DEFAULT_BATCH_ROWS = 50_000;
 
 export interface WriterOptions {
-  /** Rows per INSERT (default 50000, about 10 MB of JSONCompactEachRow). */
+  /** Rows per INSERT (default 50000, about 20 MB of JSONCompactEachRow). */
   batchRows?: number;
+  /**
+   * Full batches that may be queued or inserting before write() asks the caller to wait (default
+   * 2). 1 is double buffering: a tracker catching up then stalled its consumer behind every insert.
+   */
+  queuedBatches?: number;
 }
 
 export interface WriterStats {
@@ -28,6 +34,11 @@ export interface Writer {
   write(r: ConnectionRecord): void | Promise<void>;
   /** Inserts whatever is buffered and waits for every insert to finish. */
   flush(): Promise<void>;
+  /**
+   * Queues what is buffered for insert without waiting (a time-based cut by a caller too busy to
+   * await a flush); a failure surfaces at the next write() promise or flush().
+   */
+  seal(): void;
   readonly stats: Readonly<WriterStats>;
 }
 
@@ -35,10 +46,13 @@ export function createWriter(backend: Backend, table: string, opts: WriterOption
   const batchRows = Math.max(1, Math.floor(opts.batchRows ?? DEFAULT_BATCH_ROWS));
   let batch = new BatchBuffer();
   let bytesHint = 1 << 20; // the next batch starts at the size the last one reached
+  const queued = Math.max(1, Math.floor(opts.queuedBatches ?? 2));
   let inFlight: Promise<void> = Promise.resolve();
+  /** The chain's promise after each of the last `queued` sealed batches, oldest first. */
+  const recent: Promise<void>[] = [];
   const stats: WriterStats = { rows: 0, batches: 0 };
 
-  /** Starts inserting the filled batch; returns the promise of the insert before it. */
+  /** Queues the filled batch's insert; returns the promise of the insert `queued` batches back. */
   function sendBuffered(): Promise<void> {
     const previous = inFlight;
     if (batch.rows === 0) return previous;
@@ -54,7 +68,8 @@ export function createWriter(backend: Backend, table: string, opts: WriterOption
     });
     // Observed later by write()/flush(); this only stops an unhandled-rejection crash meanwhile.
     inFlight.catch(() => undefined);
-    return previous;
+    recent.push(previous);
+    return recent.length > queued - 1 ? recent.shift()! : Promise.resolve();
   }
 
   return {
@@ -66,6 +81,9 @@ export function createWriter(backend: Backend, table: string, opts: WriterOption
     flush: async () => {
       sendBuffered();
       await inFlight;
+    },
+    seal: () => {
+      sendBuffered();
     },
     stats,
   };

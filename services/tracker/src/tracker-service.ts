@@ -186,7 +186,18 @@ export class TrackerService {
     this.stats.recordsEmitted++;
     const w = this.writer.write(r);
     if (w) this.pendingWrite = w;
+    // Catching up, the main thread runs through thousands of messages without yielding, so the
+    // flush timer cannot fire and the batch would grow to --batch-rows before any insert starts.
+    // Cut it on time here too: the insert then runs (off-thread) while reading goes on.
+    if ((this.stats.recordsEmitted & 511) === 0 && this.cfg.flushIntervalMs !== undefined) {
+      const now = performance.now();
+      if (now - this.lastCut >= this.cfg.flushIntervalMs) {
+        this.lastCut = now;
+        this.writer.seal();
+      }
+    }
   };
+  private lastCut = performance.now();
 
   private async eachBatch(batch: ConsumedBatch): Promise<void> {
     if (this.stopping || this.failure) return;
