@@ -15,13 +15,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { brokersForTests, createKafka, type KafkaClient } from '@tcplens/kafka';
 import type { ConnectionRecord } from '@tcplens/lifecycle';
-import { openStore, type Store } from '@tcplens/store';
+import { openStore } from '@tcplens/store';
 import { PartitionState } from './partition-state.js';
 import { TrackerService } from './tracker-service.js';
 import { decodeCommitPoint } from './spanning.js';
 import { captureMessages } from './test-messages.js';
 import { writeSyntheticPcap } from './test-pcap.js';
-import { COMPARED, TRACKER_BIN, pick, uniqueTopic, waitFor } from './test-support.js';
+import { TRACKER_BIN, pick, storedRecords, uniqueTopic, waitFor, withoutDuration } from './test-support.js';
 
 const found = await brokersForTests();
 const tmp = mkdtempSync(join(tmpdir(), 'tcplens-commit-'));
@@ -80,19 +80,6 @@ async function committed(kafka: KafkaClient, group: string, topic: string): Prom
   }
 }
 
-async function stored(store: Store): Promise<{ rows: Map<string, Record<string, unknown>>; total: number; distinct: number }> {
-  const q = await store.query(`SELECT ${COMPARED.join(', ')} FROM ${store.table} FINAL`);
-  const c = await store.query(`SELECT count() AS n, count(DISTINCT uid) AS d FROM ${store.table} FINAL`);
-  const rows = new Map<string, Record<string, unknown>>();
-  for (const r of q.rows) rows.set(r['uid'] as string, pick(r));
-  return { rows, total: Number(c.rows[0]!['n']), distinct: Number(c.rows[0]!['d']) };
-}
-
-/** Compared as distributed.test.ts does (duration is left out: a float column). */
-function storedView(m: Map<string, Record<string, unknown>>): Map<string, Record<string, unknown>> {
-  return new Map([...m].map(([k, v]) => [k, { ...v, duration: null }]));
-}
-
 test('continuous traffic, connections always open: the committed offset advances to the offline safe offset, carrying the spanning connections', { timeout: 180_000 }, async (t) => {
   if (!found.brokers) return t.skip(found.skip);
   const brokers = found.brokers;
@@ -121,10 +108,10 @@ test('continuous traffic, connections always open: the committed offset advances
   assert.deepEqual(decodeCommitPoint(last.metadata), decodeCommitPoint(exp.metadata));
   assert.equal(svc.openConnections, exp.open);
   await svc.commitNow(); // writes what the last messages emitted
-  const got = await stored(store);
+  const got = await storedRecords(store);
   assert.equal(got.total, exp.records.size);
   assert.equal(got.distinct, exp.records.size);
-  assert.deepEqual(storedView(got.rows), storedView(exp.records));
+  assert.deepEqual(got.rows, withoutDuration(exp.records));
 });
 
 function startTracker(args: string[]): { proc: ChildProcess; exited: Promise<number | null>; output: () => string; metricsUrl: () => string } {
@@ -185,10 +172,10 @@ test('SIGKILL after a commit that carries spanning connections, restart: every r
 
   const store = await openStore({ dataDir: data });
   try {
-    const got = await stored(store);
+    const got = await storedRecords(store);
     assert.equal(got.total, exp.records.size, 'every record of an uninterrupted run, nothing more');
     assert.equal(got.distinct, exp.records.size);
-    assert.deepEqual(storedView(got.rows), storedView(exp.records));
+    assert.deepEqual(got.rows, withoutDuration(exp.records));
   } finally {
     await store.close();
   }

@@ -10,27 +10,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { brokersForTests, createKafka } from '@tcplens/kafka';
-import { openStore, type Store } from '@tcplens/store';
+import { openStore } from '@tcplens/store';
 import { TrackerService } from './tracker-service.js';
 import { writeSyntheticPcap } from './test-pcap.js';
-import { COMPARED, REPO, analyzeRecords, pick, runSensorBin, uniqueTopic, waitFor } from './test-support.js';
+import { REPO, analyzeRecords, runSensorBin, storedRecords, uniqueTopic, waitFor, withoutDuration } from './test-support.js';
 
 const found = await brokersForTests();
 const tmp = mkdtempSync(join(tmpdir(), 'tcplens-dist-'));
 process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
 const quiet = { info() {}, warn() {}, error() {} };
-
-async function stored(store: Store): Promise<{ rows: Map<string, Record<string, unknown>>; total: number; distinct: number }> {
-  const q = await store.query(`SELECT ${COMPARED.filter((c) => c !== 'duration').join(', ')} FROM ${store.table} FINAL`);
-  const c = await store.query(`SELECT count() AS n, count(DISTINCT uid) AS d FROM ${store.table} FINAL`);
-  const rows = new Map<string, Record<string, unknown>>();
-  for (const r of q.rows) rows.set(r['uid'] as string, pick(r));
-  return { rows, total: Number(c.rows[0]!['n']), distinct: Number(c.rows[0]!['d']) };
-}
-
-function withoutDuration(m: Map<string, Record<string, unknown>>): Map<string, Record<string, unknown>> {
-  return new Map([...m].map(([k, v]) => [k, { ...v, duration: null }]));
-}
 
 test('sensor --read - (stdin) → Kafka → tracker stores the records analyze gives (same uids, states, history, timings)', { timeout: 180_000 }, async (t) => {
   if (!found.brokers) return t.skip(found.skip);
@@ -50,7 +38,7 @@ test('sensor --read - (stdin) → Kafka → tracker stores the records analyze g
   });
   await svc.start();
   await waitFor('every record written', () => svc.writtenRows >= expected.size, 60_000);
-  const got = await stored(store);
+  const got = await storedRecords(store);
   assert.equal(got.total, expected.size);
   assert.equal(got.distinct, expected.size);
   assert.deepEqual(got.rows, withoutDuration(expected));
@@ -100,7 +88,7 @@ test('two trackers in one group share a 4-partition topic: every connection once
     return Number(n.rows[0]!['n']) >= expected.size;
   }, 120_000);
   assert.ok(a.partitions().length > 0 && b.partitions().length > 0, 'both members tracked partitions');
-  const got = await stored(store);
+  const got = await storedRecords(store);
   assert.equal(got.total, expected.size, 'each connection exactly once');
   assert.equal(got.distinct, expected.size);
   assert.deepEqual(got.rows, withoutDuration(expected));
@@ -151,9 +139,9 @@ test('rebalance mid-stream: a second tracker joins while a paced sensor publishe
   const leftWhileSending = !sensorDone;
   await waitFor('tracker B to own every partition', () => b.assignedPartitions().length === 4, 60_000);
   await sensor;
-  await waitFor('every connection stored', async () => (await stored(store)).distinct >= expected.size, 120_000);
+  await waitFor('every connection stored', async () => (await storedRecords(store)).distinct >= expected.size, 120_000);
   await waitFor('tracker B to hold no open connection', () => b.openConnections === 0, 60_000);
-  const got = await stored(store);
+  const got = await storedRecords(store);
   t.diagnostic(`A wrote ${a.writtenRows} rows, B ${b.writtenRows}; state resets A ${a.stats.stateResets}, B ${b.stats.stateResets}; ` +
     `B joined while sending: ${splitWhileSending}, A left while sending: ${leftWhileSending}`);
   assert.ok(splitWhileSending, 'B joined while the sensor was still publishing');

@@ -4,6 +4,7 @@ import { execFile } from 'node:child_process';
 import { createReadStream } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import type { Store } from '@tcplens/store';
 
 const exec = promisify(execFile);
 export const SENSOR_BIN = fileURLToPath(new URL('../../sensor/bin/tcplens-sensor.js', import.meta.url));
@@ -51,4 +52,21 @@ export async function runSensorBin(args: string[], stdinFile?: string): Promise<
   if (stdinFile !== undefined) createReadStream(stdinFile).pipe(run.child.stdin!);
   else run.child.stdin?.end();
   return run;
+}
+
+/**
+ * What the store holds under FINAL: every row's COMPARED fields by uid (duration as null: a float
+ * column, compared by the tests that need it), the row count and the distinct uids.
+ */
+export async function storedRecords(store: Store): Promise<{ rows: Map<string, Record<string, unknown>>; total: number; distinct: number }> {
+  const q = await store.query(`SELECT ${COMPARED.filter((c) => c !== 'duration').join(', ')} FROM ${store.table} FINAL`);
+  const c = await store.query(`SELECT count() AS n, count(DISTINCT uid) AS d FROM ${store.table} FINAL`);
+  const rows = new Map<string, Record<string, unknown>>();
+  for (const r of q.rows) rows.set(r['uid'] as string, { ...pick(r), duration: null });
+  return { rows, total: Number(c.rows[0]!['n']), distinct: Number(c.rows[0]!['d']) };
+}
+
+/** Records (from analyzeRecords) as storedRecords gives them: duration left out. */
+export function withoutDuration(m: Map<string, Record<string, unknown>>): Map<string, Record<string, unknown>> {
+  return new Map([...m].map(([k, v]) => [k, { ...v, duration: null }]));
 }
