@@ -16,6 +16,7 @@ else
   echo; echo "\$ npx tcplens run --interface lo --duration 14   # while test/dist/bench/make-traffic.js makes 10 s of traffic"
   npx tcplens run --interface lo --duration 14 &
   run=$!
+  trap 'kill "$run" 2>/dev/null || true' EXIT # the capture stops with the demo if the traffic fails
   sleep 2
   node test/dist/bench/make-traffic.js --seconds 10 >/dev/null
   wait "$run"

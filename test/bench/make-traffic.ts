@@ -23,12 +23,22 @@ export async function makeTraffic(o: { seconds: number; wrkConnections?: number 
   const wrk = spawn('wrk', ['-t', '1', '-c', String(o.wrkConnections ?? 4), '-d', `${o.seconds}s`,
     '-H', 'Connection: close', '-s', script, `http://127.0.0.1:${server.port}/`], { stdio: 'ignore' });
   const aborts = startAbortClients({ httpPort: server.port, closedPort, loops: 1 });
-  const wrkExit = new Promise<number | null>((r) => wrk.on('exit', (c) => r(c)));
-  await wrkExit;
-  const abortClients = await aborts.stop();
-  const stats = await server.stats();
-  server.stop();
-  rmSync(script, { force: true });
+  const wrkExit = new Promise<number | null>((resolve, reject) => {
+    wrk.on('error', (e) => reject(new Error(`cannot run wrk (deploy/install.sh installs it): ${e.message}`)));
+    wrk.on('exit', (c) => resolve(c));
+  });
+  let code: number | null = null;
+  let abortClients: Awaited<ReturnType<typeof aborts.stop>>;
+  let stats: Awaited<ReturnType<typeof server.stats>>;
+  try {
+    code = await wrkExit;
+  } finally {
+    abortClients = await aborts.stop();
+    stats = await server.stats();
+    server.stop();
+    rmSync(script, { force: true });
+  }
+  if (code !== 0) throw new Error(`wrk exited with ${code}`);
   return { seconds: o.seconds, httpPort: server.port, closedPort, server: stats, abortClients };
 }
 

@@ -56,12 +56,16 @@ async function find(): Promise<BrokersForTests> {
 
   const reasons: string[] = [];
   // testcontainers: a KRaft broker in a container (cp-kafka 7.9 = Apache Kafka 3.9, inside kafkajs's
-  // protocol range). Reused across test processes when TESTCONTAINERS_REUSE_ENABLE=true; otherwise
-  // each test process gets its own, removed by testcontainers' reaper when the process ends.
+  // protocol range). Reused across test processes only when TESTCONTAINERS_REUSE_ENABLE=true (a
+  // reused container is never reaped; testcontainers 11 reuses unless that variable is "false",
+  // so withReuse() is asked for explicitly); otherwise each test process gets its own container,
+  // removed by testcontainers' reaper when the process ends.
   if (dockerEngineAnswers()) {
     try {
       const { KafkaContainer } = await import('@testcontainers/kafka');
-      const c = await new KafkaContainer(TESTCONTAINERS_IMAGE).withKraft().withReuse().start();
+      const container = new KafkaContainer(TESTCONTAINERS_IMAGE).withKraft();
+      if (process.env['TESTCONTAINERS_REUSE_ENABLE'] === 'true') container.withReuse();
+      const c = await container.start();
       return { brokers: [`${c.getHost()}:${c.getMappedPort(TESTCONTAINERS_PORT)}`], source: 'testcontainers' };
     } catch (e) {
       reasons.push(`a Docker engine answers, but testcontainers could not start ${TESTCONTAINERS_IMAGE}: ${(e as Error).message}`);

@@ -141,7 +141,7 @@ export function serviceOptions<O extends OptionSpecs>(
     if (out[k] !== undefined || blocked(k)) continue;
     for (const name of [envName(service, k), ...(envAliases[k] ?? [])]) {
       const raw = env[name];
-      if (raw === undefined) continue;
+      if (raw === undefined || raw.trim() === '') continue; // set but empty (${VAR:-} in compose): unset
       const v = convert(options[k]!, raw, name, problems);
       if (v !== undefined) out[k] = v;
       fromEnv.add(k);

@@ -98,6 +98,23 @@ describe('writer pipelining', () => {
     assert.deepEqual({ ...w.stats }, { rows: 3, batches: 3 });
   });
 
+  it('seal() cuts on time with the same backpressure: the caller waits once queuedBatches cuts are outstanding', async () => {
+    const s = scripted();
+    const w = createWriter(s.backend, 't', { batchRows: 1000, queuedBatches: 2 });
+    const cut = (uid: string): Promise<void> => {
+      void w.write(makeRecord({ uid }));
+      return w.seal();
+    };
+    assert.ok(await settled(cut('Cseal1')));
+    assert.ok(await settled(cut('Cseal2')));
+    const p3 = cut('Cseal3');
+    assert.equal(await settled(p3), false, 'a third cut waits for the first insert');
+    s.finish();
+    assert.ok(await settled(p3));
+    await drain(s, w.flush());
+    assert.deepEqual({ ...w.stats }, { rows: 3, batches: 3 });
+  });
+
   it('queuedBatches 1 is double buffering: the second full batch waits for the first insert', async () => {
     const s = scripted();
     const w = createWriter(s.backend, 't', { batchRows: 1, queuedBatches: 1 });

@@ -35,10 +35,11 @@ export interface Writer {
   /** Inserts whatever is buffered and waits for every insert to finish. */
   flush(): Promise<void>;
   /**
-   * Queues what is buffered for insert without waiting (a time-based cut by a caller too busy to
-   * await a flush); a failure surfaces at the next write() promise or flush().
+   * Queues what is buffered for insert (a time-based cut by a caller too busy to await a flush)
+   * and returns, like write() when it fills a batch, the promise the caller must await before
+   * writing much more (queuedBatches); a failure surfaces there or at flush().
    */
-  seal(): void;
+  seal(): Promise<void>;
   readonly stats: Readonly<WriterStats>;
 }
 
@@ -82,9 +83,7 @@ export function createWriter(backend: Backend, table: string, opts: WriterOption
       sendBuffered();
       await inFlight;
     },
-    seal: () => {
-      sendBuffered();
-    },
+    seal: () => sendBuffered(),
     stats,
   };
 }

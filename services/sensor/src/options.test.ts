@@ -93,6 +93,11 @@ test('settings from --config FILE and TCPLENS_SENSOR_* variables: a flag beats t
   assert.ok(b !== 'help');
   assert.deepEqual(b.brokers, ['env:2']);
   assert.deepEqual(b.interfaces, ['eth0']);
+  // A variable set but empty (${VAR:-} in a compose file) is unset: the file's value stands.
+  const e = parseSensorArgs(['--config', f], { KAFKA_BROKERS: '', TCPLENS_SENSOR_HEARTBEAT_MS: ' ' });
+  assert.ok(e !== 'help');
+  assert.deepEqual(e.brokers, ['file:1']);
+  assert.equal(e.heartbeatMs, 200);
   // The file named by the environment; lists and booleans from variables.
   const c = parseSensorArgs([], { TCPLENS_SENSOR_CONFIG: f, TCPLENS_SENSOR_INTERFACE: 'eth1, eth2', TCPLENS_SENSOR_BROKERS: 'x:3' });
   assert.ok(c !== 'help');

@@ -213,20 +213,21 @@ test('with the partition count known, a heartbeat goes under one key per partiti
   };
   const pub = new Publisher({ producer, topic: 't', sensorId: 's', buckets: 256, batchRecords: 10, mode: 'wait', spool: null, memLimitBytes: 1 << 26, logger: quiet, retryDelayMs: 10, slowSendMs: 60_000 });
   const w = (reason: number): Watermark => ({ ...emptyWatermark(), clockSec: 1, reason });
-  // Before the count is known: every key.
+  // Before the count is known: every key, also for a heartbeat that is not an every-20th one.
+  pub.watermark(w(WatermarkReason.heartbeat));
   pub.watermark(w(WatermarkReason.heartbeat));
   await pub.idle();
-  assert.equal(keys.flat().length, 256);
+  assert.equal(keys.flat().length, 2 * 256);
   keys.length = 0;
   pub.setPartitions(6);
   for (let i = 0; i < 21; i++) pub.watermark(w(WatermarkReason.heartbeat));
   pub.watermark(w(WatermarkReason.end_of_input));
   await pub.idle();
   const all = keys.flat();
-  // The publisher counted one heartbeat before setPartitions: heartbeats 2..20 go to the few keys,
-  // 21 (the 20th after the first full one) under all, then 22 few, then end of input under all.
+  // The publisher counted two heartbeats before setPartitions: heartbeats 3..20 go to the few keys,
+  // 21 (the 20th after the first full one) under all, then 22 and 23 few, then end of input under all.
   const reached = new Set(Array.from({ length: 256 }, (_, b) => partitionForKey(Buffer.from([b >> 8, b & 255]), 6)));
-  assert.equal(all.length, 19 * reached.size + 256 + reached.size + 256, `watermark messages: ${all.length}`);
+  assert.equal(all.length, 18 * reached.size + 256 + 2 * reached.size + 256, `watermark messages: ${all.length}`);
   const few = new Set(all.slice(0, reached.size));
   assert.equal(few.size, reached.size);
   assert.deepEqual(new Set([...few].map((k) => partitionForKey(Buffer.from(k, 'hex'), 6))), reached, 'one key per partition, every reached partition');

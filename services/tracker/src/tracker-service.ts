@@ -193,7 +193,7 @@ export class TrackerService {
       const now = performance.now();
       if (now - this.lastCut >= this.cfg.flushIntervalMs) {
         this.lastCut = now;
-        this.writer.seal();
+        this.pendingWrite = this.writer.seal(); // awaited at the end of the batch: backpressure
       }
     }
   };
