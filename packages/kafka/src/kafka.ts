@@ -1,5 +1,6 @@
 import kafkajs from 'kafkajs';
 import type { logCreator as LogCreator } from 'kafkajs';
+import './codec.js'; // kafkajs's gzip codec and Encoder, tuned (see there)
 import { createAdmin } from './admin.js';
 import { createConsumer } from './consumer.js';
 import { mapped } from './map-error.js';
