@@ -3,28 +3,12 @@
  *
  * Addresses come as four big-endian 32-bit words (IPv4 in word 3, IPv4-mapped).
  */
-import { sha1Base64, sha1Input } from './sha1-short.js';
+import { sha1Block, sha1BlockBase64 } from './sha1-short.js';
 
 const BASE62_CODES = Uint8Array.from('0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz', (ch) => ch.charCodeAt(0));
 /** 'C' and the 17 digits of a uid. */
 const uidChars = new Uint8Array(18).fill(0x43);
 const PROTO_TCP = 6;
-
-function putU32(buf: Uint8Array, off: number, v: number): void {
-  buf[off] = v >>> 24;
-  buf[off + 1] = (v >>> 16) & 255;
-  buf[off + 2] = (v >>> 8) & 255;
-  buf[off + 3] = v & 255;
-}
-
-function writeAddr(buf: Uint8Array, off: number, w: ArrayLike<number>, at: number, v4: boolean): number {
-  if (v4) {
-    putU32(buf, off, w[at + 3] ?? 0);
-    return off + 4;
-  }
-  for (let i = 0; i < 4; i++) putU32(buf, off + 4 * i, w[at + i] ?? 0);
-  return off + 16;
-}
 
 /** -1, 0, 1 comparing (address a, port pa) with (address b, port pb), unsigned word order. */
 function compareEndpoints(w: ArrayLike<number>, a: number, pa: number, b: number, pb: number): number {
@@ -55,18 +39,27 @@ export function communityId(
   const sp = swap ? respPort : origPort;
   const da = swap ? origAt : respAt;
   const dp = swap ? origPort : respPort;
-  const m = sha1Input;
-  m[0] = (seed >>> 8) & 255;
-  m[1] = seed & 255;
-  let off = writeAddr(m, 2, words, sa, v4);
-  off = writeAddr(m, off, words, da, v4);
-  m[off++] = PROTO_TCP;
-  m[off++] = 0;
-  m[off++] = sp >>> 8;
-  m[off++] = sp & 255;
-  m[off++] = dp >>> 8;
-  m[off++] = dp & 255;
-  return sha1Base64(off, '1:');
+  // The message as 16-bit halves, packed two per big-endian word of the padded block: seed,
+  // source address (2 or 8 halves), destination address, proto ‖ 0, source port, destination port.
+  const m = sha1Block;
+  let half = seed & 0xffff;
+  let n = 0;
+  const words32 = v4 ? 1 : 4;
+  for (let k = 0; k < 2; k++) {
+    const at = k === 0 ? sa : da;
+    for (let i = 4 - words32; i < 4; i++) {
+      const x = words[at + i] ?? 0;
+      m[n++] = (half << 16) | (x >>> 16);
+      half = x & 0xffff;
+    }
+  }
+  m[n++] = (half << 16) | (PROTO_TCP << 8);
+  m[n++] = ((sp & 0xffff) << 16) | (dp & 0xffff);
+  // Padding: a 1 bit after the message, zeros, the length in bits (16 or 40 bytes).
+  m[n++] = 0x80000000 | 0;
+  while (n < 15) m[n++] = 0;
+  m[15] = v4 ? 128 : 320;
+  return sha1BlockBase64('1:');
 }
 
 /** 32-bit mix (murmur3 finalizer). */
