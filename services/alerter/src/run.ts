@@ -5,19 +5,27 @@
  *   tcplens alerter [--data DIR | --clickhouse URL] [--database NAME] [--config FILE]
  *                   [--once [--format json|text]] [--interval DUR] [--webhook URL]
  *                   [--kafka-brokers HOST:PORT,...] [--kafka-topic TOPIC]
+ *                   [--metrics-port PORT [--metrics-host HOST]]
+ *
+ * A cycle that fails (the store unreachable, a query refused) is logged, counted and retried at the
+ * next interval: the alerter outlives a ClickHouse restart. /metrics says how many cycles failed and
+ * when the last one succeeded, so a health check or an alert on the alerter itself can see it.
  *
  * An embedded store (--data) can be opened by one process at a time: run the continuous alerter
  * against a ClickHouse server (--clickhouse) when another process writes, or use --once between runs.
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import type { Server } from 'node:http';
 import { pino } from 'pino';
+import { serveMetrics } from '@tcplens/service';
 import { openStore, type StoreOptions } from '@tcplens/store';
 import { alertJson, type AlertEvent } from './alert.js';
 import { parseConfig, parseDuration, type AlerterConfig } from './config.js';
 import { AlerterError } from './errors.js';
 import { Alerter, type Sink } from './evaluator.js';
 import { logSink } from './log-sink.js';
+import { AlerterHealth } from './health.js';
 import { webhookSink } from './webhook-sink.js';
 import { ALERTER_USAGE } from './usage.js';
 
@@ -35,6 +43,8 @@ const OPTIONS = {
   webhook: { type: 'string' },
   'kafka-brokers': { type: 'string' },
   'kafka-topic': { type: 'string' },
+  'metrics-port': { type: 'string' },
+  'metrics-host': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -42,6 +52,8 @@ export interface RunIo {
   stdout: (s: string) => void;
   /** Resolves when the continuous alerter should stop (default: SIGINT or SIGTERM). */
   stopSignal?: Promise<void>;
+  /** Called with the metrics URL once the endpoint listens (--metrics-port). */
+  onMetrics?: (url: string) => void;
 }
 
 export async function runAlerter(args: string[], io: RunIo = { stdout: (s) => void process.stdout.write(s) }): Promise<number> {
@@ -55,10 +67,11 @@ export async function runAlerter(args: string[], io: RunIo = { stdout: (s) => vo
     io.stdout(`${ALERTER_USAGE}\n`);
     return 0;
   }
-  const { config, store: storeOpts, format } = resolveOptions(values);
+  const { config, store: storeOpts, format, metricsPort, metricsHost } = resolveOptions(values);
   const log = pino({ base: { component: 'alerter' } }, pino.destination({ fd: 2, sync: true }));
   const store = await openStore(storeOpts);
   const sinks: Sink[] = [];
+  let metrics: Server | null = null;
   try {
     if (values.once) {
       const alerter = new Alerter(store, config);
@@ -71,22 +84,50 @@ export async function runAlerter(args: string[], io: RunIo = { stdout: (s) => vo
     // kafkajs loads only when a topic is configured
     if (config.kafka) sinks.push(await (await import('./kafka-sink.js')).kafkaSink(config.kafka));
     const alerter = new Alerter(store, config, sinks);
+    const health = new AlerterHealth(alerter, config.rules.length);
     const stop = io.stopSignal ?? new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);
     });
     let stopped = false;
     void stop.then(() => (stopped = true));
+    if (metricsPort !== null) {
+      metrics = await serveMetrics(metricsHost, metricsPort, () => health.samples());
+      const a = metrics.address();
+      const url = typeof a === 'object' && a ? `http://${metricsHost}:${a.port}/metrics` : String(a);
+      io.onMetrics?.(url);
+      log.info({ metrics: url }, 'metrics endpoint');
+    }
     log.info({ rules: config.rules.map((r) => r.name), intervalMs: config.intervalMs, store: store.target }, 'alerter started');
+    let failing = false;
     while (!stopped) {
-      const ev = await alerter.evaluate();
-      log.debug({ nowUs: ev.nowUs, firing: ev.firing.length, elapsedMs: Math.round(ev.elapsedMs) }, 'evaluated');
-      await Promise.race([stop, new Promise((r) => setTimeout(r, config.intervalMs).unref())]);
+      const t0 = performance.now();
+      try {
+        const ev = await alerter.evaluate();
+        health.succeeded(ev, performance.now() - t0);
+        if (failing) log.info({ failedCycles: health.failedCycles }, 'evaluation works again');
+        failing = false;
+        log.debug({ nowUs: ev.nowUs, firing: ev.firing.length, elapsedMs: Math.round(ev.elapsedMs) }, 'evaluated');
+      } catch (err) {
+        health.failed(performance.now() - t0);
+        // Once per outage at warn level (each later failure at debug): a dead store every 30 s
+        // would otherwise repeat the same line forever.
+        const detail = { err: err instanceof Error ? err.message : String(err), code: (err as { code?: unknown }).code, failedCycles: health.failedCycles };
+        if (!failing) log.warn(detail, 'evaluation failed; retrying every interval');
+        else log.debug(detail, 'evaluation failed again');
+        failing = true;
+      }
+      // The wait between cycles keeps the process alive (nothing else may: an embedded store holds
+      // no handle); a stop signal cuts it short.
+      let wait: NodeJS.Timeout | undefined;
+      await Promise.race([stop, new Promise((r) => (wait = setTimeout(r, config.intervalMs)))]);
+      clearTimeout(wait);
     }
     log.info({ deliveryFailures: Object.fromEntries(alerter.deliveryFailures) }, 'alerter stopped');
     await alerter.close();
     return 0;
   } finally {
+    metrics?.close();
     await store.close();
   }
 }
@@ -94,7 +135,7 @@ export async function runAlerter(args: string[], io: RunIo = { stdout: (s) => vo
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>['values'];
 
 /** All option problems at once, then the config file merged with the command-line overrides. */
-export function resolveOptions(values: Values): { config: AlerterConfig; store: StoreOptions; format: 'json' | 'text' } {
+export function resolveOptions(values: Values): { config: AlerterConfig; store: StoreOptions; format: 'json' | 'text'; metricsPort: number | null; metricsHost: string } {
   const problems: string[] = [];
   if (values.data !== undefined && values.clickhouse !== undefined) problems.push('--data and --clickhouse exclude each other');
   const format = values.format ?? 'json';
@@ -102,6 +143,11 @@ export function resolveOptions(values: Values): { config: AlerterConfig; store: 
   if (values.format !== undefined && !values.once) problems.push('--format applies to --once');
   if (values.interval !== undefined && Number.isNaN(parseDuration(values.interval))) problems.push(`--interval ${values.interval}: expected a duration like 30s`);
   if ((values['kafka-brokers'] === undefined) !== (values['kafka-topic'] === undefined)) problems.push('--kafka-brokers and --kafka-topic go together');
+  const portText = values['metrics-port'];
+  const metricsPort = portText === undefined ? null : Number(portText);
+  if (metricsPort !== null && !(/^\d+$/.test(portText!) && metricsPort <= 65535)) problems.push(`--metrics-port ${portText}: expected a port number 0..65535`);
+  if (metricsPort !== null && values.once) problems.push('--metrics-port does not apply to --once');
+  if (values['metrics-host'] !== undefined && metricsPort === null) problems.push('--metrics-host needs --metrics-port');
   let raw: Record<string, unknown> = {};
   if (values.config !== undefined) {
     try {
@@ -119,7 +165,7 @@ export function resolveOptions(values: Values): { config: AlerterConfig; store: 
   if (values.clickhouse !== undefined) store.url = values.clickhouse;
   else if (values.data !== undefined) store.dataDir = values.data;
   if (values.database !== undefined) store.database = values.database;
-  return { config, store, format: format as 'json' | 'text' };
+  return { config, store, format: format as 'json' | 'text', metricsPort, metricsHost: values['metrics-host'] ?? '127.0.0.1' };
 }
 
 function textLine(e: AlertEvent): string {
