@@ -16,6 +16,7 @@ import { lazyProducer } from './lazy-producer.js';
 import { serveMetrics } from '@tcplens/service';
 import { parseSensorArgs, SENSOR_USAGE, type SensorOptions } from './options.js';
 import { Publisher } from './publisher.js';
+import { RealtimePacer } from './realtime.js';
 import { sensorSamples, type SensorHealth } from './sensor-metrics.js';
 import { Spool } from './spool.js';
 
@@ -58,6 +59,8 @@ class SensorRun {
   private readonly stop = new AbortController();
   /** performance.now() when a --rate replay handed its first chunk (0 otherwise). */
   private pacedStart = 0;
+  /** --realtime: holds packets until their moment (realtime.ts). */
+  private pacer: RealtimePacer | null = null;
 
   constructor(private readonly o: SensorOptions) {
     this.log = pino({ base: { service: 'tcplens-sensor', sensor: o.sensorId } });
@@ -177,7 +180,9 @@ class SensorRun {
     // Paced replays read small chunks: pacing waits between chunks (16 KiB: ~150 packets of 128 bytes).
     const chunk = o.rate !== null ? 16 * 1024 : o.realtime ? 64 * 1024 : 1 << 20;
     const source = o.read === '-' ? process.stdin : createReadStream(o.read!, { highWaterMark: chunk });
-    const result = await readCapture(this.paced(source), onTcp);
+    if (o.realtime) this.pacer = new RealtimePacer(o.sensorId, onTcp);
+    const result = await readCapture(this.paced(source), this.pacer?.offer ?? onTcp);
+    await this.pacer?.release(this.stop.signal); // the last chunk's packets
     this.readStats = result.stats;
     if (o.rate !== null && this.pacedStart > 0) {
       const seconds = (performance.now() - this.pacedStart) / 1000;
@@ -189,7 +194,6 @@ class SensorRun {
   /** Between chunks: backpressure (file replay waits for Kafka) or pacing (--realtime, --rate). */
   private async *paced(source: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
     let wallStart = 0;
-    let tsStart = 0;
     const rate = this.o.rate;
     for await (const chunk of source) {
       if (this.stop.signal.aborted) return;
@@ -203,14 +207,9 @@ class SensorRun {
           const wait = wallStart + (this.captured * 1000) / rate - performance.now();
           if (wait >= 1) await new Promise((r) => setTimeout(r, wait));
         }
-      } else if (this.o.realtime) {
-        const ts = this.publisher.maxTsUs;
-        if (ts > 0 && tsStart === 0) {
-          tsStart = ts;
-          wallStart = Date.now() * 1000;
-        }
-        const ahead = tsStart === 0 ? 0 : ts - tsStart - (Date.now() * 1000 - wallStart);
-        if (ahead > 1000) await new Promise((r) => setTimeout(r, ahead / 1000));
+      } else if (this.pacer !== null) {
+        // The previous chunk's packets, each at its moment, before the next chunk is parsed.
+        await this.pacer.release(this.stop.signal);
       } else {
         await this.publisher.room();
       }
