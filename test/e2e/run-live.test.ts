@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, loopbackServer } from '../support/loopback-server.js';
@@ -15,13 +15,22 @@ import { TCPLENS_BIN, tcplens } from '../support/tcplens-cli.js';
 
 const req = integration([], true);
 
-test('tcplens run captures live on lo and stores every connection with its outcome', req, async () => {
+/** Real, effective, saved and filesystem uid of a process (/proc/PID/status). */
+function uids(pid: number): number[] {
+  const line = /^Uid:\s+(.*)$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? '';
+  return line.trim().split(/\s+/).map(Number);
+}
+
+const asRoot = process.geteuid?.() === 0;
+
+test('tcplens run captures live on lo and stores every connection with its outcome (as nobody after opening lo, when root)', req, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'tcplens-run-'));
+  chmodSync(dir, 0o755); // run --user nobody hands the store directory to nobody: it must be reachable
   try {
     const srv = await loopbackServer('127.0.0.1');
     const closed = await freePort('127.0.0.1');
     const data = join(dir, 'store');
-    const child = spawn(process.execPath, [TCPLENS_BIN, 'run', '--interface', 'lo', '--filter', `tcp port ${srv.port} or tcp port ${closed}`, '--data', data, '--sensor-id', 'host-a'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [TCPLENS_BIN, 'run', '--interface', 'lo', '--filter', `tcp port ${srv.port} or tcp port ${closed}`, '--data', data, '--sensor-id', 'host-a', ...(asRoot ? ['--user', 'nobody'] : [])], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
@@ -33,6 +42,12 @@ test('tcplens run captures live on lo and stores every connection with its outco
       child.once('exit', (code) => reject(new Error(`tcplens run exited early (${code}): ${stderr}`)));
     });
     await capturing;
+    if (asRoot) {
+      const nobody = statSync(data).uid;
+      assert.notEqual(nobody, 0, 'the store directory was handed over');
+      assert.deepEqual(uids(child.pid!), [nobody, nobody, nobody, nobody], stderr);
+      assert.match(stderr, /running as nobody \(uid \d+\)/);
+    }
     const done: ScenarioResult[] = [];
     done.push(await normalClose(srv), await clientReset(srv), await refused(closed), await serverClosesFirst(srv), await normalClose(srv));
     await srv.close();
@@ -59,6 +74,21 @@ test('tcplens run captures live on lo and stores every connection with its outco
       assert.deepEqual([r['conn_state'], r['rst_by'], r['rst_phase'], r['sensor_id']], [s.expected.conn_state, s.expected.rst_by, s.expected.rst_phase, 'host-a'], s.name);
       if (s.expected.conn_state !== 'REJ') assert.ok(typeof r['handshake_us'] === 'number' && r['handshake_us'] > 0, `${s.name}: handshake timed`);
     }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('tcplens run --user nobody refuses to start when the store directory is out of its reach, and says what to do', req, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tcplens-run-')); // 0700: nobody cannot reach inside
+  try {
+    const data = join(dir, 'store');
+    mkdirSync(data);
+    const r = await tcplens(['run', '--interface', 'lo', '--filter', 'tcp port 9', '--data', data, '--user', 'nobody', '--duration', '5']);
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /cannot drop privileges to nobody: the store directory \(--data\) .*store is not writable as nobody .*--user none/);
+    assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+    assert.doesNotMatch(r.stderr, /capturing on/, 'never captured as root without saying so');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

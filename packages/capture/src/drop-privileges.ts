@@ -1,3 +1,6 @@
+import { execFileSync } from 'node:child_process';
+import { lchownSync, readdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { CaptureError } from './errors.js';
 import { loadBinding } from './native.js';
 
@@ -25,4 +28,59 @@ export function dropPrivileges(user: string): DropPrivilegesResult {
     if (err instanceof CaptureError) throw err;
     throw new CaptureError('TCPLENS_ERR_CAPTURE_PRIVILEGE_DROP', { user, reason: (err as Error).message }, { cause: err });
   }
+}
+
+export interface BecomeUserResult {
+  /** False when there was nothing to drop (not root, or user 'none'); `reason` says why. */
+  readonly dropped: boolean;
+  readonly reason?: string;
+  readonly uid: number;
+  readonly gid: number;
+}
+
+/**
+ * What a capturing process does once its interfaces are open: hands the directories it must keep
+ * writing to `user` (owner changed: the directory and its entries, or the whole tree when
+ * `recursive`), becomes that user (dropPrivileges), then checks that each directory is writable
+ * by creating and removing a probe file, so an unreachable directory fails now rather than at the
+ * first write. `user` 'none', or a process that is not root: nothing changes. Every failure throws
+ * TCPLENS_ERR_CAPTURE_PRIVILEGE_DROP naming the user and the reason; before the drop nothing has
+ * changed but owners.
+ */
+export function becomeUser(user: string, dirs: readonly { path: string; recursive: boolean; what: string }[]): BecomeUserResult {
+  const euid = process.geteuid?.() ?? -1;
+  const egid = process.getegid?.() ?? -1;
+  if (user === 'none') return { dropped: false, reason: '--user none', uid: euid, gid: egid };
+  if (euid !== 0) return { dropped: false, reason: `not running as root (uid ${euid}): no privileges to drop`, uid: euid, gid: egid };
+  const fail = (reason: string, cause?: unknown): never => {
+    throw new CaptureError('TCPLENS_ERR_CAPTURE_PRIVILEGE_DROP', { user, reason }, cause === undefined ? undefined : { cause });
+  };
+  let uid = -1;
+  let gid = -1;
+  try {
+    uid = Number(execFileSync('id', ['-u', user], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim());
+    gid = Number(execFileSync('id', ['-g', user], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim());
+  } catch (err) {
+    fail(`no such user (${String((err as { stderr?: string }).stderr ?? (err as Error).message).trim()})`, err);
+  }
+  for (const d of dirs) {
+    try {
+      lchownSync(d.path, uid, gid);
+      for (const f of readdirSync(d.path, { recursive: d.recursive }) as string[]) lchownSync(join(d.path, f), uid, gid);
+    } catch (err) {
+      fail(`cannot hand the ${d.what} ${d.path} to it: ${(err as Error).message}`, err);
+    }
+  }
+  const r = dropPrivileges(user);
+  for (const d of dirs) {
+    const probe = join(d.path, `.tcplens-probe-${process.pid}`);
+    try {
+      writeFileSync(probe, '');
+      unlinkSync(probe);
+    } catch (err) {
+      fail(`the ${d.what} ${d.path} is not writable as ${user} (uid ${uid}): ${(err as Error).message}; ` +
+        'give a directory that user can reach (every parent searchable), or --user none', err);
+    }
+  }
+  return { dropped: true, uid: r.uid, gid: r.gid };
 }

@@ -5,10 +5,12 @@ export const ANALYZE_USAGE = `usage: tcplens analyze [--data DIR | --clickhouse 
   record per connection (embedded store in ./tcplens-data unless told otherwise) and prints them.`;
 
 export const RUN_USAGE = `usage: tcplens run --interface IF [--interface IF...] [--filter BPF] [--sensor-id ID]
-                   [--duration SECONDS] [--data DIR | --clickhouse URL]
+                   [--duration SECONDS] [--data DIR | --clickhouse URL] [--user NAME|none]
   One host, one process: live capture (libpcap) → connection tracking → store, no Kafka.
   Runs until Ctrl-C / SIGTERM (or --duration), then stores every connection still open and prints
-  the summary. Needs root or CAP_NET_RAW.`;
+  the summary. Needs root or CAP_NET_RAW. --user NAME (as root): once the interfaces are open, hand
+  the --data directory to NAME and become NAME (e.g. nobody; the directory and its parents must be
+  reachable by it); default none: keep the privileges it started with.`;
 
 export const QUERY_USAGE = `usage: tcplens query [--data DIR | --clickhouse URL] [--format table|csv|json] "SQL"
   Runs SQL on the store (table tcplens.connections; see docs/schema.md).`;

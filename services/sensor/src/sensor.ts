@@ -3,12 +3,10 @@
  * Kafka, with heartbeat watermarks every --heartbeat-ms and an end-of-input watermark when the input
  * ends (a file's end, or the sensor being stopped), so trackers close connections on event time.
  */
-import { execFileSync } from 'node:child_process';
-import { chownSync, createReadStream, readdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import type { Server } from 'node:http';
-import { join } from 'node:path';
 import pino from 'pino';
-import { CaptureError, captureTcp, dropPrivileges, type TcpCapture } from '@tcplens/capture';
+import { becomeUser, captureTcp, type TcpCapture } from '@tcplens/capture';
 import { createKafka } from '@tcplens/kafka';
 import { readCapture, type DecodeStats } from '@tcplens/packet';
 import { WatermarkReason, type Watermark } from '@tcplens/wire';
@@ -239,41 +237,9 @@ class SensorRun {
    * goes down. Not root: nothing to drop. --user none: keeps everything.
    */
   private dropPrivileges(): void {
-    const user = this.o.user;
-    if (user === 'none') return;
-    const euid = process.geteuid?.() ?? -1;
-    if (euid !== 0) {
-      this.log.info({ uid: euid }, 'not running as root: no privileges to drop');
-      return;
-    }
-    const fail = (reason: string, cause?: unknown): never => {
-      throw new CaptureError('TCPLENS_ERR_CAPTURE_PRIVILEGE_DROP', { user, reason }, cause === undefined ? undefined : { cause });
-    };
-    let uid = -1;
-    let gid = -1;
-    try {
-      uid = Number(execFileSync('id', ['-u', user], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim());
-      gid = Number(execFileSync('id', ['-g', user], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim());
-    } catch (err) {
-      fail(`no such user (${String((err as { stderr?: string }).stderr ?? (err as Error).message).trim()})`, err);
-    }
-    const dir = this.o.spoolDir;
-    try {
-      chownSync(dir, uid, gid);
-      for (const f of readdirSync(dir)) chownSync(join(dir, f), uid, gid);
-    } catch (err) {
-      fail(`cannot hand the spool directory ${dir} to it: ${(err as Error).message}`, err);
-    }
-    const r = dropPrivileges(user);
-    const probe = join(dir, `.tcplens-probe-${process.pid}`);
-    try {
-      writeFileSync(probe, '');
-      unlinkSync(probe);
-    } catch (err) {
-      fail(`the spool directory ${dir} is not writable as ${user} (uid ${uid}): ${(err as Error).message}; ` +
-        'give --spool-dir a directory that user can reach (every parent searchable), or --user none', err);
-    }
-    this.log.info({ user, uid: r.uid, gid: r.gid }, 'dropped privileges after opening the capture');
+    const r = becomeUser(this.o.user, [{ path: this.o.spoolDir, recursive: false, what: 'spool directory (--spool-dir)' }]);
+    if (r.dropped) this.log.info({ user: this.o.user, uid: r.uid, gid: r.gid }, 'dropped privileges after opening the capture');
+    else if (this.o.user !== 'none') this.log.info({ uid: r.uid }, r.reason ?? 'no privileges to drop');
   }
 
   /** Rereads the topic's partition count (heartbeats go to one key per partition); Kafka down: keeps the last. */

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
-import { captureTcp, type TcpCapture } from '@tcplens/capture';
+import { becomeUser, captureTcp, type TcpCapture } from '@tcplens/capture';
 import type { ConnectionRecord } from '@tcplens/lifecycle';
-import { openStore } from '@tcplens/store';
+import { DEFAULT_DATA_DIR, openStore } from '@tcplens/store';
 import { RUN_USAGE } from '../usage.js';
 import { Problems, STORE_OPTIONS, parse, storeTarget } from '../options.js';
 import { Pipeline } from '../pipeline.js';
@@ -20,6 +20,7 @@ export async function run(args: string[]): Promise<number> {
     filter: { type: 'string' },
     'sensor-id': { type: 'string' },
     duration: { type: 'string' },
+    user: { type: 'string' },
   });
   if (values.help) {
     process.stdout.write(RUN_USAGE + '\n');
@@ -37,6 +38,8 @@ export async function run(args: string[]): Promise<number> {
     if (!(d > 0)) problems.add(`--duration ${values.duration}: expected a positive number of seconds`);
     else durationMs = d * 1000;
   }
+  const user = values.user ?? 'none';
+  if (user === '') problems.add('--user: a user name, or none');
   problems.check();
 
   const started = Date.now();
@@ -65,7 +68,12 @@ export async function run(args: string[]): Promise<number> {
       const filter = values.filter ?? 'tcp';
       captures.push(captureTcp(iface, { filter }, onTcp, (e) => (failure ??= e)));
     }
-    process.stderr.write(`tcplens: capturing on ${ifaces.join(', ')} (filter "${values.filter ?? 'tcp'}"), storing in ${store.target}; Ctrl-C to stop\n`);
+    // Every interface is open: the rest needs no root. The embedded store's directory (chdb keeps
+    // writing parts there) goes to the user first; a store reached by URL needs nothing.
+    const dataDir = store.kind === 'chdb' ? target.dataDir ?? DEFAULT_DATA_DIR : null;
+    const became = becomeUser(user, dataDir === null ? [] : [{ path: dataDir, recursive: true, what: 'store directory (--data)' }]);
+    const as = became.dropped ? `; running as ${user} (uid ${became.uid})` : '';
+    process.stderr.write(`tcplens: capturing on ${ifaces.join(', ')} (filter "${values.filter ?? 'tcp'}"), storing in ${store.target}${as}; Ctrl-C to stop\n`);
 
     await new Promise<void>((resolve) => {
       let stopping = false;
