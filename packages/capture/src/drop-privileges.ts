@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { lchownSync, readdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chownSync, lchownSync, readdirSync, realpathSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CaptureError } from './errors.js';
 import { loadBinding } from './native.js';
@@ -63,17 +63,22 @@ export function becomeUser(user: string, dirs: readonly { path: string; recursiv
   } catch (err) {
     fail(`no such user (${String((err as { stderr?: string }).stderr ?? (err as Error).message).trim()})`, err);
   }
+  const roots: string[] = [];
   for (const d of dirs) {
     try {
-      lchownSync(d.path, uid, gid);
-      for (const f of readdirSync(d.path, { recursive: d.recursive }) as string[]) lchownSync(join(d.path, f), uid, gid);
+      // A symlinked directory is handed over where it points; inside it, links are never followed
+      // (their own owner changes, not their target's: chdb's stores are full of links).
+      const root = realpathSync(d.path);
+      chownSync(root, uid, gid);
+      handOver(root, uid, gid, d.recursive);
+      roots.push(root);
     } catch (err) {
       fail(`cannot hand the ${d.what} ${d.path} to it: ${(err as Error).message}`, err);
     }
   }
   const r = dropPrivileges(user);
-  for (const d of dirs) {
-    const probe = join(d.path, `.tcplens-probe-${process.pid}`);
+  for (const [i, d] of dirs.entries()) {
+    const probe = join(roots[i]!, `.tcplens-probe-${process.pid}`);
     try {
       writeFileSync(probe, '');
       unlinkSync(probe);
@@ -83,4 +88,18 @@ export function becomeUser(user: string, dirs: readonly { path: string; recursiv
     }
   }
   return { dropped: true, uid: r.uid, gid: r.gid };
+}
+
+/** The entries of dir (the whole tree when recursive), owner changed without following links. */
+function handOver(dir: string, uid: number, gid: number, recursive: boolean): void {
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    try {
+      lchownSync(p, uid, gid);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue; // gone meanwhile: nothing to own
+      throw err;
+    }
+    if (recursive && e.isDirectory()) handOver(p, uid, gid, true); // a Dirent of a link is not a directory
+  }
 }

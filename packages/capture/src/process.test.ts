@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { chmodSync, lstatSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
@@ -69,4 +72,36 @@ test('an exception thrown in onBatch is uncaught (not swallowed by N-API) and en
   clearTimeout(timer);
   assert.equal(code, 1, `expected a crash, got ${code}; stderr: ${stderr}`);
   assert.match(stderr, /boom from onBatch/);
+});
+
+test('becomeUser hands a directory tree over without following the links inside it, then writes as the user', { skip: captureSkipReason() ?? (process.geteuid?.() === 0 ? undefined : 'needs root'), timeout: 20_000 }, async () => {
+  const top = mkdtempSync(join(tmpdir(), 'tcplens-become-'));
+  try {
+    chmodSync(top, 0o755);
+    const outside = join(top, 'outside');
+    mkdirSync(outside);
+    writeFileSync(join(outside, 'secret'), 'root only');
+    const real = join(top, 'store-real');
+    mkdirSync(join(real, 'data', 'db'), { recursive: true });
+    writeFileSync(join(real, 'data', 'db', 'part'), 'x');
+    symlinkSync(outside, join(real, 'escape')); // a link out of the tree
+    symlinkSync(real, join(real, 'data', 'loop')); // a link back up
+    const store = join(top, 'store');
+    symlinkSync(real, store); // the directory itself given as a link
+    const mod = new URL('./drop-privileges.js', import.meta.url).href;
+    const script = `import(${JSON.stringify(mod)}).then((m) => console.log(JSON.stringify(m.becomeUser('nobody', [{ path: ${JSON.stringify(store)}, recursive: true, what: 'store' }]))))`;
+    const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let stdout = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    const [code] = (await once(child, 'exit')) as [number | null];
+    assert.equal(code, 0);
+    assert.deepEqual(JSON.parse(stdout), { dropped: true, uid: 65534, gid: 65534 });
+    for (const p of [real, join(real, 'data'), join(real, 'data', 'db'), join(real, 'data', 'db', 'part')]) assert.equal(statSync(p).uid, 65534, p);
+    assert.equal(lstatSync(join(real, 'escape')).uid, 65534, 'the link itself is handed over');
+    assert.equal(statSync(outside).uid, 0, 'what a link points to keeps its owner');
+    assert.equal(statSync(join(outside, 'secret')).uid, 0, 'what a link points to keeps its owner');
+    assert.equal(lstatSync(store).uid, 0, 'the link given as the directory keeps its owner; its target is handed over');
+  } finally {
+    rmSync(top, { recursive: true, force: true });
+  }
 });

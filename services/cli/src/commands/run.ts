@@ -1,7 +1,9 @@
 import { hostname } from 'node:os';
 import { becomeUser, captureTcp, type TcpCapture } from '@tcplens/capture';
 import type { ConnectionRecord } from '@tcplens/lifecycle';
-import { DEFAULT_DATA_DIR, openStore } from '@tcplens/store';
+import { DEFAULT_DATA_DIR, lockHolder, openStore, readEndpoint, type Store, type StoreEndpoint, type Writer } from '@tcplens/store';
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { RUN_USAGE } from '../usage.js';
 import { Problems, STORE_OPTIONS, parse, storeTarget } from '../options.js';
 import { Pipeline } from '../pipeline.js';
@@ -43,17 +45,28 @@ export async function run(args: string[]): Promise<number> {
   problems.check();
 
   const started = Date.now();
-  const store = await openStore(target);
+  // With --user, the store opens after the drop, so that everything the engine writes from the start
+  // (parts, merges) belongs to the user; the interfaces open first, as root. The directory is handed
+  // over unless another process holds it (the store is then reached through its endpoint).
+  const dropping = user !== 'none' && process.geteuid?.() === 0;
+  const dataDir = target.url === undefined ? resolve(target.dataDir ?? DEFAULT_DATA_DIR) : null;
+  const handOver = dropping && dataDir !== null && !heldByAnotherProcess(dataDir);
+  if (handOver) mkdirSync(dataDir!, { recursive: true });
   const captures: TcpCapture[] = [];
-  // While capturing, `tcplens query`/`report` and the alerter on the same --data DIR reach the
-  // store through this process (DIR/tcplens-endpoint.json).
-  const endpoint = store.kind === 'chdb' ? await store.serve() : null;
+  let store: Store | null = null;
+  let endpoint: StoreEndpoint | null = null;
   try {
-    const writer = store.writer();
     const summary = new Summary();
+    let writer: Writer | null = null;
+    /** Records emitted while the store opens (after the interfaces, with --user): written once it is open. */
+    const early: ConnectionRecord[] = [];
     let pendingWrite: Promise<void> | null = null;
     const pipeline = new Pipeline({ sensorId }, (r: ConnectionRecord) => {
       summary.add(r);
+      if (writer === null) {
+        early.push(r);
+        return;
+      }
       const w = writer.write(r);
       if (w) pendingWrite = w;
     });
@@ -64,15 +77,29 @@ export async function run(args: string[]): Promise<number> {
       push(p);
     };
     let failure: Error | null = null;
-    for (const iface of ifaces) {
-      const filter = values.filter ?? 'tcp';
-      captures.push(captureTcp(iface, { filter }, onTcp, (e) => (failure ??= e)));
+    const openCaptures = (): void => {
+      for (const iface of ifaces) {
+        const filter = values.filter ?? 'tcp';
+        captures.push(captureTcp(iface, { filter }, onTcp, (e) => (failure ??= e)));
+      }
+    };
+    let as = user !== 'none' && !dropping ? `; --user ${user} ignored: not running as root` : '';
+    if (dropping) {
+      // Every interface is open: the rest needs no root.
+      openCaptures();
+      const became = becomeUser(user, handOver ? [{ path: dataDir!, recursive: true, what: 'store directory (--data)' }] : []);
+      as = `; running as ${user} (uid ${became.uid})`;
     }
-    // Every interface is open: the rest needs no root. The embedded store's directory (chdb keeps
-    // writing parts there) goes to the user first; a store reached by URL needs nothing.
-    const dataDir = store.kind === 'chdb' ? target.dataDir ?? DEFAULT_DATA_DIR : null;
-    const became = becomeUser(user, dataDir === null ? [] : [{ path: dataDir, recursive: true, what: 'store directory (--data)' }]);
-    const as = became.dropped ? `; running as ${user} (uid ${became.uid})` : '';
+    store = await openStore(target);
+    // While capturing, `tcplens query`/`report` and the alerter on the same --data DIR reach the
+    // store through this process (DIR/tcplens-endpoint.json).
+    endpoint = store.kind === 'chdb' ? await store.serve() : null;
+    writer = store.writer();
+    for (const r of early.splice(0)) {
+      const w = writer.write(r);
+      if (w) pendingWrite = w;
+    }
+    if (!dropping) openCaptures();
     process.stderr.write(`tcplens: capturing on ${ifaces.join(', ')} (filter "${values.filter ?? 'tcp'}"), storing in ${store.target}${as}; Ctrl-C to stop\n`);
 
     await new Promise<void>((resolve) => {
@@ -98,6 +125,7 @@ export async function run(args: string[]): Promise<number> {
     if (pendingWrite) await pendingWrite;
     await writer.flush();
     if (failure) throw failure;
+    const st = store;
     const decodeProblems: Record<string, number> = {};
     for (const c of captures) for (const [k, v] of Object.entries(c.decodeStats.reasons)) decodeProblems[k] = (decodeProblems[k] ?? 0) + v;
     process.stdout.write(
@@ -114,13 +142,25 @@ export async function run(args: string[]): Promise<number> {
         seconds: (Date.now() - started) / 1000,
         decodeProblems,
         trackerWeirds: pipeline.weirds,
-        stored: { rows: summary.connections, where: `${store.target} (table ${store.table})` },
+        stored: { rows: summary.connections, where: `${st.target} (table ${st.table})` },
       }),
     );
     return 0;
   } finally {
     for (const c of captures) if (c.capture.state === 'running') await c.capture.stop();
     await endpoint?.close();
-    await store.close();
+    await store?.close();
+  }
+}
+
+/** Whether a live process other than this one holds the embedded store in `dir` (chdb's lock, or its endpoint). */
+function heldByAnotherProcess(dir: string): boolean {
+  const pid = readEndpoint(dir)?.pid ?? lockHolder(dir).pid;
+  if (pid === undefined || pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
