@@ -29,7 +29,12 @@ test('tcplens alerter keeps evaluating every --interval until SIGTERM, then exit
   const log: Record<string, unknown>[] = [];
   let url = '';
   createInterface({ input: child.stderr! }).on('line', (l) => {
-    const o = JSON.parse(l) as Record<string, unknown>;
+    let o: Record<string, unknown>;
+    try {
+      o = JSON.parse(l) as Record<string, unknown>;
+    } catch {
+      o = { text: l }; // a runtime warning, not a log line
+    }
     log.push(o);
     if (o['msg'] === 'metrics endpoint') url = String(o['metrics']);
   });

@@ -22,8 +22,8 @@
  * - ensureAvailable: the same doubling, with Buffer.allocUnsafe (every Encoder method writes each
  *   byte before moving its offset past it, so no byte of the new buffer is read unwritten);
  * - writeEncoderArray: one buffer sized for all the records, instead of growing per record.
- * kafkajs is pinned (2.2.4, unmaintained since 2023): the methods replaced cannot change under us,
- * and codec.test.ts checks that they still exist with the shape assumed here.
+ * kafkajs is pinned (2.2.4, unmaintained since 2023); the module refuses to load when the methods it
+ * replaces are missing (ENCODER_SHAPE_OK), so an upgrade cannot silently run without or beside it.
  */
 import { createRequire } from 'node:module';
 import { promisify } from 'node:util';
@@ -36,7 +36,8 @@ const gzip = promisify(zlib.gzip);
 const unzip = promisify(zlib.unzip);
 
 const MIN_CHUNK = 16 * 1024;
-const MAX_CHUNK = 32 * 1024 * 1024;
+/** Larger outputs take several chunks; a trailer that lies cannot make one allocation larger. */
+const MAX_CHUNK = 8 * 1024 * 1024;
 
 function clampChunk(n: number): number {
   return Math.min(MAX_CHUNK, Math.max(MIN_CHUNK, n));
@@ -79,6 +80,13 @@ interface EncoderClass {
 const require = createRequire(import.meta.url);
 /** kafkajs's Encoder class (exported for codec.test.ts). */
 export const Encoder = require('kafkajs/src/protocol/encoder.js') as EncoderClass;
+/** What is replaced below must exist as assumed: a kafkajs that changed refuses to load, loudly. */
+export const ENCODER_SHAPE_OK = ['ensureAvailable', 'writeEncoderArray', 'writeBufferInternal'].every(
+  (m) => typeof (Encoder.prototype as unknown as Record<string, unknown>)[m] === 'function',
+) && typeof Encoder.nextPowerOfTwo === 'function';
+if (!ENCODER_SHAPE_OK) {
+  throw new Error('@tcplens/kafka: kafkajs\'s protocol Encoder is not the one codec.ts was written for (kafkajs 2.2.4); re-check codec.ts before upgrading');
+}
 
 function growTo(e: EncoderLike, size: number): void {
   const next = Buffer.allocUnsafe(size);

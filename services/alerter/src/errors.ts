@@ -10,6 +10,10 @@ export const ALERTER_ERRORS = {
     message: 'invalid alerter option: {problems}',
     retriable: false,
   },
+  TCPLENS_ERR_ALERTER_RULE_FAILED: {
+    message: 'rule(s) {rules} could not be evaluated: {reason}',
+    retriable: true,
+  },
   TCPLENS_ERR_ALERTER_WEBHOOK: {
     message: 'webhook {url} failed after {attempts} attempt(s): {reason}',
     retriable: true,

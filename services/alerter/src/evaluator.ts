@@ -24,6 +24,13 @@ export interface Evaluation {
   firing: AlertEvent[];
   /** Wall-clock milliseconds the rules took. */
   elapsedMs: number;
+  /** Rules whose queries failed in this cycle (the others were evaluated; when all fail, evaluate() throws). */
+  failedRules: RuleFailure[];
+}
+
+export interface RuleFailure {
+  rule: string;
+  error: unknown;
 }
 
 export class Alerter {
@@ -41,24 +48,35 @@ export class Alerter {
   async evaluate(atUs?: number): Promise<Evaluation> {
     const t0 = performance.now();
     const nowUs = atUs ?? (await newestTs(this.src));
-    if (nowUs === null) return { nowUs, events: [], firing: [], elapsedMs: performance.now() - t0 };
+    if (nowUs === null) return { nowUs, events: [], firing: [], elapsedMs: performance.now() - t0, failedRules: [] };
     const findings: Finding[] = [];
+    // One rule's failure (a custom query the server refuses) must not silence the others: its
+    // alerts are left as they are (neither refreshed nor resolved) and the failure is reported.
+    const evaluated: string[] = [];
+    const failedRules: RuleFailure[] = [];
     for (const rule of this.config.rules) {
-      switch (rule.type) {
-        case 'rst_spike':
-          findings.push(...(await evaluateRstSpike(this.src, rule, {
-            nowUs, firing: this.states.firingKeys(rule.name), topN: this.config.topN, examples: this.config.examples,
-          })));
-          break;
-        case 'sql':
-          findings.push(...(await evaluateSqlRule(this.src, rule, nowUs)));
-          break;
+      try {
+        switch (rule.type) {
+          case 'rst_spike':
+            findings.push(...(await evaluateRstSpike(this.src, rule, {
+              nowUs, firing: this.states.firingKeys(rule.name), topN: this.config.topN, examples: this.config.examples,
+            })));
+            break;
+          case 'sql':
+            findings.push(...(await evaluateSqlRule(this.src, rule, nowUs)));
+            break;
+        }
+        evaluated.push(rule.name);
+      } catch (err) {
+        failedRules.push({ rule: rule.name, error: err });
       }
     }
-    const events = this.states.step(this.config.rules.map((r) => r.name), findings, nowUs);
+    // Every rule failed: the store is the likelier culprit; the cycle fails as a whole.
+    if (evaluated.length === 0 && failedRules.length > 0) throw failedRules[0]!.error;
+    const events = this.states.step(evaluated, findings, nowUs);
     const elapsedMs = performance.now() - t0;
     await this.deliver(events);
-    return { nowUs, events, firing: this.states.firing(), elapsedMs };
+    return { nowUs, events, firing: this.states.firing(), elapsedMs, failedRules };
   }
 
   /** Every sink gets every event; a failing sink is counted and does not stop the others. */

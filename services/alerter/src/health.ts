@@ -4,7 +4,7 @@
  * time evaluated and delivery failures by sink. Read at scrape time; nothing is kept per event.
  */
 import type { Sample } from '@tcplens/service';
-import type { Alerter, Evaluation } from './evaluator.js';
+import type { Evaluation } from './evaluator.js';
 
 export class AlerterHealth {
   cycles = 0;
@@ -15,8 +15,11 @@ export class AlerterHealth {
   private eventTimeUs = 0;
   private events = 0;
 
+  private readonly ruleFailures = new Map<string, number>();
+
   constructor(
-    private readonly alerter: Alerter,
+    /** The alerter's delivery failures by sink, once it exists. */
+    private readonly deliveryFailures: () => ReadonlyMap<string, number> | undefined,
     private readonly rules: number,
   ) {}
 
@@ -27,6 +30,7 @@ export class AlerterHealth {
     this.firing = ev.firing.length;
     this.events += ev.events.length;
     if (ev.nowUs !== null) this.eventTimeUs = ev.nowUs;
+    for (const f of ev.failedRules) this.ruleFailures.set(f.rule, (this.ruleFailures.get(f.rule) ?? 0) + 1);
   }
 
   failed(elapsedMs: number): void {
@@ -46,7 +50,10 @@ export class AlerterHealth {
       { name: 'tcplens_alerter_events_total', help: 'Firing and resolved events handed to the sinks.', type: 'counter', value: this.events },
       { name: 'tcplens_alerter_event_time_seconds', help: 'Event time evaluated by the last successful cycle (the newest connection in the store).', type: 'gauge', value: this.eventTimeUs / 1e6 },
     ];
-    for (const [sink, n] of this.alerter.deliveryFailures) {
+    for (const [rule, n] of this.ruleFailures) {
+      out.push({ name: 'tcplens_alerter_rule_failures_total', help: 'Cycles in which a rule failed while the others were evaluated, by rule.', type: 'counter', value: n, labels: { rule } });
+    }
+    for (const [sink, n] of this.deliveryFailures() ?? []) {
       out.push({ name: 'tcplens_alerter_delivery_failures_total', help: 'Events a sink failed to take, by sink.', type: 'counter', value: n, labels: { sink } });
     }
     return out;

@@ -88,6 +88,39 @@ describe('tcplens alerter --once', () => {
     assert.deepEqual(bodies.map((b) => [b['rule'], b['state']]).sort(), [['refused', 'firing'], ['rst-spike', 'firing']]);
   });
 
+  it('a rule that fails does not silence the others: --once prints their alerts and fails naming it; the loop goes on and counts it', async () => {
+    const config = join(dataDir, 'alerts-broken.json');
+    writeFileSync(config, JSON.stringify({
+      rules: [
+        { type: 'rst_spike', name: 'rst-spike', window: '10s', baselineWindows: 10 },
+        { type: 'sql', name: 'broken', op: '>=', threshold: 1, window: '10s', sql: 'SELECT toString(resp_p) AS scope, count() AS value FROM {database}.no_such_table GROUP BY resp_p' },
+      ],
+    }));
+    let out = '';
+    await assert.rejects(runAlerter(['--data', dataDir, '--once', '--config', config], { stdout: (s) => (out += s) }), (e: unknown) => {
+      assert.ok(e instanceof AlerterError && e.code === 'TCPLENS_ERR_ALERTER_RULE_FAILED', String(e));
+      assert.match(e.message, /rule\(s\) broken could not be evaluated: .*no_such_table/);
+      return true;
+    });
+    assert.deepEqual(out.trim().split('\n').map((l) => (JSON.parse(l) as { rule: string }).rule), ['rst-spike']);
+
+    let url = '';
+    let metricsText = '';
+    const stop = (async () => {
+      for (let i = 0; i < 400; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        if (url === '') continue;
+        metricsText = await (await fetch(url)).text();
+        if (/^tcplens_alerter_rule_failures_total\{rule="broken"\} ([3-9]|\d\d+)$/m.test(metricsText)) return;
+      }
+    })();
+    const code = await runAlerter(['--data', dataDir, '--config', config, '--interval', '50ms', '--metrics-port', '0'], { stdout: () => {}, stopSignal: stop, onMetrics: (u) => (url = u) });
+    assert.equal(code, 0);
+    assert.match(metricsText, /^tcplens_alerter_rule_failures_total\{rule="broken"\} \d+$/m);
+    assert.match(metricsText, /^tcplens_alerter_alerts_firing 1$/m, 'rst-spike still fires');
+    assert.match(metricsText, /^tcplens_alerter_failed_cycles_total 0$/m, 'a failed rule is not a failed cycle');
+  });
+
   it('rejects bad options together before opening anything', async () => {
     await assert.rejects(runAlerter(['--data', '/nonexistent', '--clickhouse', 'http://x', '--format', 'xml', '--interval', 'x']), (e: unknown) => {
       assert.ok(e instanceof AlerterError && e.code === 'TCPLENS_ERR_ALERTER_BAD_OPTION');

@@ -77,29 +77,41 @@ export async function runAlerter(args: string[], io: RunIo = { stdout: (s) => vo
       const alerter = new Alerter(store, config);
       const ev = await alerter.evaluate();
       for (const e of ev.firing) io.stdout(format === 'json' ? `${JSON.stringify(alertJson(e))}\n` : `${textLine(e)}\n`);
+      // The other rules' alerts are printed; the answer is incomplete, so the command fails.
+      if (ev.failedRules.length > 0) {
+        const first = ev.failedRules[0]!.error;
+        throw new AlerterError('TCPLENS_ERR_ALERTER_RULE_FAILED', {
+          rules: ev.failedRules.map((f) => f.rule).join(', '),
+          reason: first instanceof Error ? first.message : String(first),
+        }, { cause: first });
+      }
       return 0;
+    }
+    let alerter: Alerter | null = null;
+    const health = new AlerterHealth(() => alerter?.deliveryFailures, config.rules.length);
+    // The endpoint before the sinks: a port in use fails here, before a sink holds a connection open.
+    if (metricsPort !== null) {
+      metrics = await serveMetrics(metricsHost, metricsPort, () => health.samples());
+      const a = metrics.address();
+      const host = metricsHost.includes(':') ? `[${metricsHost}]` : metricsHost;
+      const url = typeof a === 'object' && a ? `http://${host}:${a.port}/metrics` : String(a);
+      io.onMetrics?.(url);
+      log.info({ metrics: url }, 'metrics endpoint');
     }
     sinks.push(logSink(log));
     if (config.webhook) sinks.push(webhookSink(config.webhook));
     // kafkajs loads only when a topic is configured
     if (config.kafka) sinks.push(await (await import('./kafka-sink.js')).kafkaSink(config.kafka));
-    const alerter = new Alerter(store, config, sinks);
-    const health = new AlerterHealth(alerter, config.rules.length);
+    alerter = new Alerter(store, config, sinks);
     const stop = io.stopSignal ?? new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);
     });
     let stopped = false;
     void stop.then(() => (stopped = true));
-    if (metricsPort !== null) {
-      metrics = await serveMetrics(metricsHost, metricsPort, () => health.samples());
-      const a = metrics.address();
-      const url = typeof a === 'object' && a ? `http://${metricsHost}:${a.port}/metrics` : String(a);
-      io.onMetrics?.(url);
-      log.info({ metrics: url }, 'metrics endpoint');
-    }
     log.info({ rules: config.rules.map((r) => r.name), intervalMs: config.intervalMs, store: store.target }, 'alerter started');
     let failing = false;
+    let failingRules = new Set<string>();
     while (!stopped) {
       const t0 = performance.now();
       try {
@@ -107,6 +119,14 @@ export async function runAlerter(args: string[], io: RunIo = { stdout: (s) => vo
         health.succeeded(ev, performance.now() - t0);
         if (failing) log.info({ failedCycles: health.failedCycles }, 'evaluation works again');
         failing = false;
+        // A rule that fails while the others work (say, a custom query the server refuses): warned
+        // once per streak, counted on /metrics by rule; its alerts stay as they were.
+        const failedNow = new Set(ev.failedRules.map((f) => f.rule));
+        for (const f of ev.failedRules) {
+          if (!failingRules.has(f.rule)) log.warn({ rule: f.rule, err: f.error instanceof Error ? f.error.message : String(f.error) }, 'rule failed; the other rules go on');
+        }
+        for (const r of failingRules) if (!failedNow.has(r)) log.info({ rule: r }, 'rule works again');
+        failingRules = failedNow;
         log.debug({ nowUs: ev.nowUs, firing: ev.firing.length, elapsedMs: Math.round(ev.elapsedMs) }, 'evaluated');
       } catch (err) {
         health.failed(performance.now() - t0);
@@ -124,10 +144,11 @@ export async function runAlerter(args: string[], io: RunIo = { stdout: (s) => vo
       clearTimeout(wait);
     }
     log.info({ deliveryFailures: Object.fromEntries(alerter.deliveryFailures) }, 'alerter stopped');
-    await alerter.close();
     return 0;
   } finally {
     metrics?.close();
+    // The sinks (a Kafka producer holds a connection open) close however the run ended.
+    for (const s of sinks) await s.close?.().catch(() => undefined);
     await store.close();
   }
 }

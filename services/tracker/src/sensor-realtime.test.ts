@@ -65,15 +65,17 @@ test('--realtime replays a sparse capture at its own pace; each batch is sent wi
   const spanMs = (last.lastUs - first.firstUs) / 1000;
   assert.ok(spanMs > 2000, `the capture spans ${spanMs} ms of packet time`);
   assert.ok(replaySeconds * 1000 >= spanMs, `the replay took ${replaySeconds} s for ${spanMs} ms of packets`);
-  // Paced: the batches went out over the capture's span, not at once.
-  assert.ok(last.sentMs - first.sentMs >= spanMs - 150, `batches sent over ${last.sentMs - first.sentMs} ms`);
-  // Each batch left shortly after its first packet's moment (start = the first batch's moment):
-  // within the 100 ms linger plus scheduling, far from the 2.4 s a batch held to the end would wait.
-  const start = first.sentMs;
-  for (const b of batches) {
-    const dueMs = start + (b.firstUs - first.firstUs) / 1000;
-    assert.ok(b.sentMs >= dueMs - 150, `batch at +${dueMs - start} ms sent early, at +${b.sentMs - start} ms`);
-    assert.ok(b.sentMs - dueMs < 1000, `batch at +${dueMs - start} ms sent at +${b.sentMs - start} ms`);
-  }
+  // Each batch's lag: its send time minus its first packet's offset in the capture. The first
+  // second is left out (the producer may still be connecting then). Paced and lingering, the lags
+  // agree within the linger and scheduling; a replay not paced per packet sends the later batches
+  // too early (lags spread by the span, 1.4 s), one without the linger holds them to the end (same).
+  const settled = batches.filter((b) => b.firstUs - first.firstUs >= 1_000_000);
+  assert.ok(settled.length >= 3, `batches after the first second: ${settled.length}`);
+  const lags = settled.map((b) => b.sentMs - (b.firstUs - first.firstUs) / 1000);
+  const spread = Math.max(...lags) - Math.min(...lags);
+  assert.ok(spread < 600, `batch lags spread over ${spread} ms: ${lags.map((l) => Math.round(l - lags[0]!)).join(', ')}`);
+  const s0 = settled[0]!;
+  const sN = settled[settled.length - 1]!;
+  assert.ok(sN.sentMs - s0.sentMs >= (sN.firstUs - s0.firstUs) / 1000 - 600, 'the later batches went out over their span');
   assert.ok(batches.length >= 5, `one batch or more per wave (${batches.length})`);
 });
