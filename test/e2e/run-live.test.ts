@@ -23,14 +23,16 @@ function uids(pid: number): number[] {
 
 const asRoot = process.geteuid?.() === 0;
 
-test('tcplens run captures live on lo and stores every connection with its outcome (as nobody after opening lo, when root)', req, async () => {
+for (const dropTo of ['nobody', null] as const) {
+test(`tcplens run captures live on lo and stores every connection with its outcome (${dropTo === null ? 'default: keeps its privileges' : `--user ${dropTo}`})`, req, async () => {
+  const drop = asRoot && dropTo !== null;
   const dir = mkdtempSync(join(tmpdir(), 'tcplens-run-'));
   chmodSync(dir, 0o755); // run --user nobody hands the store directory to nobody: it must be reachable
   try {
     const srv = await loopbackServer('127.0.0.1');
     const closed = await freePort('127.0.0.1');
     const data = join(dir, 'store');
-    const child = spawn(process.execPath, [TCPLENS_BIN, 'run', '--interface', 'lo', '--filter', `tcp port ${srv.port} or tcp port ${closed}`, '--data', data, '--sensor-id', 'host-a', ...(asRoot ? ['--user', 'nobody'] : [])], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [TCPLENS_BIN, 'run', '--interface', 'lo', '--filter', `tcp port ${srv.port} or tcp port ${closed}`, '--data', data, '--sensor-id', 'host-a', ...(dropTo === null ? [] : ['--user', dropTo])], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
@@ -42,7 +44,8 @@ test('tcplens run captures live on lo and stores every connection with its outco
       child.once('exit', (code) => reject(new Error(`tcplens run exited early (${code}): ${stderr}`)));
     });
     await capturing;
-    if (asRoot) {
+    if (!drop) assert.doesNotMatch(stderr, /running as/);
+    else {
       const nobody = statSync(data).uid;
       assert.notEqual(nobody, 0, 'the store directory was handed over');
       assert.deepEqual(uids(child.pid!), [nobody, nobody, nobody, nobody], stderr);
@@ -78,6 +81,8 @@ test('tcplens run captures live on lo and stores every connection with its outco
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+}
 
 test('tcplens run --user nobody refuses to start when the store directory is out of its reach, and says what to do', req, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'tcplens-run-')); // 0700: nobody cannot reach inside
