@@ -17,5 +17,6 @@ RUN apt-get update && apt-get install -y --no-install-recommends libpcap0.8 tini
 WORKDIR /opt/tcplens
 COPY --from=build /opt/tcplens /opt/tcplens
 ENV NODE_ENV=production
-ENTRYPOINT ["/usr/bin/tini", "--", "node", "/opt/tcplens/services/cli/bin/tcplens.js"]
+# --initial-old-space-size: as the bin's shebang does (services/cli/bin/tcplens.js says why).
+ENTRYPOINT ["/usr/bin/tini", "--", "node", "--initial-old-space-size=256", "/opt/tcplens/services/cli/bin/tcplens.js"]
 CMD ["--help"]

@@ -69,7 +69,7 @@ export interface Expected {
 }
 
 export async function expectedRecords(file: string): Promise<Expected> {
-  const child = spawn(process.execPath, [bin, 'analyze', '--no-store', '--format', 'json', file], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(bin, ['analyze', '--no-store', '--format', 'json', file], { stdio: ['ignore', 'pipe', 'inherit'] });
   const lastUs = new Map<string, number>();
   for await (const line of createInterface({ input: child.stdout! })) {
     if (line === '') continue;
@@ -89,8 +89,17 @@ interface Proc {
   stderr(): string;
 }
 
+/**
+ * tcplens runs as a user runs it: the executable, whose shebang passes node's flags. With
+ * TCPLENS_BENCH_NODE_FLAGS (space-separated) the sensor and tracker run as `node FLAGS tcplens.js`
+ * instead (e.g. an empty-looking "--stack-trace-limit=10" to measure them without the shebang's).
+ */
+const NODE_FLAGS = (process.env['TCPLENS_BENCH_NODE_FLAGS'] ?? '').split(' ').filter((f) => f !== '');
+
 function startProc(args: string[], cli = bin): Proc {
-  const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = NODE_FLAGS.length > 0
+    ? spawn(process.execPath, [...NODE_FLAGS, cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+    : spawn(cli, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const waiters: { msg: string; resolve: (o: Record<string, unknown>) => void }[] = [];
   const seen: Record<string, unknown>[] = [];
   let err = '';
@@ -215,7 +224,7 @@ export async function throughputRun(o: { file: string; packets: number; brokers:
 export async function analyzeWithStore(file: string): Promise<number> {
   const work = mkdtempSync(join(tmpdir(), 'tcplens-dbench-'));
   try {
-    return (await measureCommand(process.execPath, [bin, 'analyze', '--data', join(work, 'data'), file])).wallSeconds;
+    return (await measureCommand(bin, ['analyze', '--data', join(work, 'data'), file])).wallSeconds;
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

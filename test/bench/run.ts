@@ -41,7 +41,8 @@ rows.push(['decode only, wall', s(dec.wallSeconds), `tcpdump ${s(td.wallSeconds)
 
 // 2. analyze --no-store vs argus (argus's wall clock ticks in whole seconds: CPU is shown too)
 const ar = await timeArgus(f1);
-const an = await bestOf(3, process.execPath, [bin, 'analyze', '--no-store', f1]);
+// tcplens runs as a user runs it: the executable (its shebang passes node's flags).
+const an = await bestOf(3, bin, ['analyze', '--no-store', f1]);
 const anCpu = an.userSeconds + an.systemSeconds;
 rows.push(['analyze --no-store, wall', s(an.wallSeconds), `argus ${s(ar.wallSeconds)}`, (ar.wallSeconds / an.wallSeconds).toFixed(2), '≥ 10']);
 rows.push(['analyze --no-store, CPU', s(anCpu), `argus ${s(ar.cpuSeconds)}`, (ar.cpuSeconds / anCpu).toFixed(2), '']);
@@ -62,7 +63,7 @@ const rss: number[] = [];
 for (const { file, n } of full) {
   const data = join(cache, 'bench-store');
   rmSync(data, { recursive: true, force: true });
-  const m = await measureCommand(process.execPath, [bin, 'analyze', '--data', data, file]);
+  const m = await measureCommand(bin, ['analyze', '--data', data, file]);
   rmSync(data, { recursive: true, force: true });
   rss.push(m.maxRssKiB);
   rows.push([`analyze + store, ${n} packets`, `${Math.round(n / m.wallSeconds)} packets/s`, '', '', '']);
