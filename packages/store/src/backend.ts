@@ -75,6 +75,15 @@ function servedBy(dir: string): Promise<Backend> | null {
   return openUrl(u.toString()).then((b) => ({ ...b, target: `${dir} (served by pid ${ep.pid} at ${ep.url})` }));
 }
 
+/**
+ * The pid of a live process other than this one that holds the embedded store in `dir` (chdb's lock
+ * file, or the endpoint it serves), or null: `dir` is free to open (or to prepare, as run --user does).
+ */
+export function liveHolder(dir: string): number | null {
+  const pid = readEndpoint(dir)?.pid ?? lockHolder(dir).pid;
+  return pid !== undefined && pid !== process.pid && alive(pid) ? pid : null;
+}
+
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);

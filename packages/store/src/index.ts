@@ -17,5 +17,5 @@ export {
   type RollupColumn,
 } from './rollup.js';
 export { SERVER_TEXT } from './reports.js';
-export { lockHolder } from './data-dir.js';
+export { liveHolder } from './backend.js';
 export { ENDPOINT_FILE, readEndpoint, type EndpointInfo, type ServeOptions, type StoreEndpoint } from './serve.js';

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { becomeUser, captureTcp, type TcpCapture } from '@tcplens/capture';
 import type { ConnectionRecord } from '@tcplens/lifecycle';
-import { DEFAULT_DATA_DIR, lockHolder, openStore, readEndpoint, type Store, type StoreEndpoint, type Writer } from '@tcplens/store';
+import { DEFAULT_DATA_DIR, liveHolder, openStore, type Store, type StoreEndpoint, type Writer } from '@tcplens/store';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { RUN_USAGE } from '../usage.js';
@@ -50,7 +50,7 @@ export async function run(args: string[]): Promise<number> {
   // over unless another process holds it (the store is then reached through its endpoint).
   const dropping = user !== 'none' && process.geteuid?.() === 0;
   const dataDir = target.url === undefined ? resolve(target.dataDir ?? DEFAULT_DATA_DIR) : null;
-  const handOver = dropping && dataDir !== null && !heldByAnotherProcess(dataDir);
+  const handOver = dropping && dataDir !== null && liveHolder(dataDir) === null;
   if (handOver) mkdirSync(dataDir!, { recursive: true });
   const captures: TcpCapture[] = [];
   let store: Store | null = null;
@@ -125,7 +125,6 @@ export async function run(args: string[]): Promise<number> {
     if (pendingWrite) await pendingWrite;
     await writer.flush();
     if (failure) throw failure;
-    const st = store;
     const decodeProblems: Record<string, number> = {};
     for (const c of captures) for (const [k, v] of Object.entries(c.decodeStats.reasons)) decodeProblems[k] = (decodeProblems[k] ?? 0) + v;
     process.stdout.write(
@@ -142,7 +141,7 @@ export async function run(args: string[]): Promise<number> {
         seconds: (Date.now() - started) / 1000,
         decodeProblems,
         trackerWeirds: pipeline.weirds,
-        stored: { rows: summary.connections, where: `${st.target} (table ${st.table})` },
+        stored: { rows: summary.connections, where: `${store.target} (table ${store.table})` },
       }),
     );
     return 0;
@@ -153,14 +152,3 @@ export async function run(args: string[]): Promise<number> {
   }
 }
 
-/** Whether a live process other than this one holds the embedded store in `dir` (chdb's lock, or its endpoint). */
-function heldByAnotherProcess(dir: string): boolean {
-  const pid = readEndpoint(dir)?.pid ?? lockHolder(dir).pid;
-  if (pid === undefined || pid === process.pid) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
